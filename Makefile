@@ -1,0 +1,53 @@
+# Set-up and the two jobs. `make demo` and `make test` each create .venv when it
+# is missing, install the project with its extras, install the Debian packages
+# they need when missing, and run.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check -q
+
+# $(call apt_install,COMMAND,PACKAGES): apt-get install, with sudo when not root,
+# or a clear message where there is no apt-get.
+apt_install = if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "error: '$(1)' is missing and there is no apt-get here: install the Debian/Ubuntu package(s) '$(2)' by hand" >&2; exit 1; \
+	fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	echo "installing $(2) with apt-get"; \
+	$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null
+
+.PHONY: demo test bench lint system-dot system-browser clean
+
+demo: $(VENV)/.demo-installed system-dot
+	$(VENV)/bin/chainrule demo
+
+test: $(VENV)/.test-installed system-dot system-browser
+	$(PY) -m pytest -q
+
+bench: $(VENV)/.test-installed
+	$(PY) benchmarks/engine.py
+
+lint: $(VENV)/.test-installed
+	$(PY) -m pip install -q ruff mypy
+	$(PY) -m ruff check autograd nn tests benchmarks
+	$(PY) -m mypy autograd nn
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.demo-installed: pyproject.toml | $(PY)
+	$(PIP) install -e '.[train,data]'
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml | $(PY)
+	$(PIP) install -e '.[test,torch,train,data]'
+	touch $@ $(VENV)/.demo-installed
+
+system-dot:
+	@command -v dot >/dev/null 2>&1 || { $(call apt_install,dot,graphviz); }
+
+system-browser:
+	@{ command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; } || { $(call apt_install,chromium,chromium chromium-driver); }
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info

@@ -1,0 +1,22 @@
+"""autograd: chainrule's scalar reverse-mode automatic differentiation engine.
+
+``Value`` records every operation on it; ``backward()`` applies the chain rule
+through the recorded graph. Pure Python: only :mod:`autograd.render` imports
+``graphviz`` (import it as ``from autograd.render import draw_dot``).
+"""
+
+from autograd.functional import gradcheck, grad, hessian, jacobian, value_and_grad
+from autograd.graph import topological_order
+from autograd.value import Value, is_grad_enabled, no_grad
+
+__all__ = [
+    "Value",
+    "no_grad",
+    "is_grad_enabled",
+    "topological_order",
+    "grad",
+    "value_and_grad",
+    "jacobian",
+    "hessian",
+    "gradcheck",
+]

@@ -1,0 +1,195 @@
+r"""Derivatives of plain Python functions of several scalars.
+
+Each function here takes ``f``, a Python function of scalar arguments that
+computes with ``Value`` operations (``lambda x, y: x * y + y.tanh()``), and
+returns a function of numbers:
+
+    grad(f)(x_1, ..., x_n)            = (∂f/∂x_1, ..., ∂f/∂x_n)        a tuple of n floats
+    value_and_grad(f)(x_1, ..., x_n)  = (f(x), grad)
+    jacobian(f)(x_1, ..., x_n)        = J, J[i][j] = ∂f_i/∂x_j          rows = outputs
+    hessian(f)(x_1, ..., x_n)         = H, H[i][j] = ∂²f/∂x_i∂x_j
+    gradcheck(f, inputs)              compares the engine's Jacobian with central
+                                      finite differences (f(x + h) - f(x - h)) / 2h
+
+Decision: ``grad`` always differentiates with respect to every argument and
+always returns a tuple (a one-argument function gives a one-element tuple), so
+the return type never depends on the number of arguments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from autograd.value import Value, _as_float, no_grad
+
+Matrix = list[list[float]]
+
+
+def _inputs(args: Sequence[object]) -> list[Value]:
+    return [Value(_as_float(x, f"argument {i}")) for i, x in enumerate(args)]
+
+
+def _as_output(y: object, where: str) -> Value:
+    if isinstance(y, Value):
+        return y
+    return Value(_as_float(y, f"{where}: the function's output"))
+
+
+def _outputs(y: object) -> list[Value]:
+    if isinstance(y, (list, tuple)):
+        return [_as_output(v, f"output {i}") for i, v in enumerate(y)]
+    return [_as_output(y, "output")]
+
+
+def _jacobian_rows(outputs: list[Value], xs: list[Value]) -> Matrix:
+    rows = []
+    for y in outputs:
+        y.zero_grad()
+        for x in xs:
+            x.grad = 0.0
+        y.backward()
+        rows.append([float(x.grad) for x in xs])
+    return rows
+
+
+def value_and_grad(f: Callable[..., object]) -> Callable[..., tuple[float, tuple[float, ...]]]:
+    """``f`` -> a function returning ``(f(*args), (∂f/∂arg_0, ..., ∂f/∂arg_n))``."""
+
+    def evaluate(*args: float) -> tuple[float, tuple[float, ...]]:
+        xs = _inputs(args)
+        y = _as_output(f(*xs), "value_and_grad")
+        y.backward()
+        return y.data, tuple(float(x.grad) for x in xs)
+
+    return evaluate
+
+
+def grad(f: Callable[..., object]) -> Callable[..., tuple[float, ...]]:
+    """``f`` -> a function returning the gradient of ``f`` as a tuple of floats."""
+    with_value = value_and_grad(f)
+
+    def evaluate(*args: float) -> tuple[float, ...]:
+        return with_value(*args)[1]
+
+    return evaluate
+
+
+def jacobian(f: Callable[..., object]) -> Callable[..., Matrix]:
+    """``f`` (one output or a list of outputs) -> its Jacobian, rows = outputs."""
+
+    def evaluate(*args: float) -> Matrix:
+        xs = _inputs(args)
+        return _jacobian_rows(_outputs(f(*xs)), xs)
+
+    return evaluate
+
+
+def hessian(f: Callable[..., object]) -> Callable[..., Matrix]:
+    r"""Scalar ``f`` -> its Hessian H[i][j] = ∂²f/∂x_i∂x_j (by differentiating the gradient).
+
+    The gradient is built as a graph of Values (``backward(create_graph=True)``)
+    and each of its entries is differentiated again.
+    """
+
+    def evaluate(*args: float) -> Matrix:
+        xs = _inputs(args)
+        y = _as_output(f(*xs), "hessian")
+        y.backward(create_graph=True)
+        gradients = [x.grad for x in xs]
+        rows = []
+        for g in gradients:
+            if not isinstance(g, Value):  # a constant first derivative
+                rows.append([0.0] * len(xs))
+                continue
+            rows.extend(_jacobian_rows([g], xs))
+        y.zero_grad()
+        return rows
+
+    return evaluate
+
+
+@dataclass
+class GradcheckResult:
+    """The engine's Jacobian beside central finite differences.
+
+    Attributes:
+        ok: True when every entry satisfies |analytic - numeric| <= atol + rtol |numeric|.
+        max_abs_error: Largest |analytic - numeric| over all entries.
+        max_rel_error: Largest |analytic - numeric| / |numeric| (over entries
+            with numeric != 0; an entry with numeric == 0 counts its absolute error).
+        worst: (output, input) index of the entry with the largest absolute error.
+        analytic: The engine's Jacobian, rows = outputs.
+        numeric: The finite-difference Jacobian.
+    """
+
+    ok: bool
+    max_abs_error: float
+    max_rel_error: float
+    worst: tuple[int, int]
+    analytic: Matrix
+    numeric: Matrix
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        verdict = "passed" if self.ok else "FAILED"
+        return (
+            f"gradcheck {verdict}: max abs error {self.max_abs_error:.3g}, "
+            f"max rel error {self.max_rel_error:.3g} (worst entry {self.worst})"
+        )
+
+
+def gradcheck(
+    f: Callable[..., object],
+    inputs: Sequence[float],
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+) -> GradcheckResult:
+    r"""Compare the engine's derivatives of ``f`` with central finite differences.
+
+    numeric[i][j] = (f_i(x + eps e_j) - f_i(x - eps e_j)) / (2 eps), an error of
+    O(eps^2) for smooth f. Tolerances as ``torch.autograd.gradcheck``.
+
+    Args:
+        f: Function of ``len(inputs)`` Values returning a Value or a list of Values.
+        inputs: The point, as numbers.
+        eps: Finite-difference step.
+        atol: Absolute tolerance.
+        rtol: Relative tolerance.
+
+    Returns:
+        A :class:`GradcheckResult`; truthy when the check passes.
+    """
+    point = [_as_float(x, f"gradcheck input {i}") for i, x in enumerate(inputs)]
+    if not point:
+        raise ValueError("gradcheck needs at least one input, got none")
+    if eps <= 0:
+        raise ValueError(f"gradcheck eps must be > 0, got {eps!r}")
+    analytic = jacobian(f)(*point)
+
+    def evaluate(at: list[float]) -> list[float]:
+        with no_grad():
+            return [y.data for y in _outputs(f(*[Value(x) for x in at]))]
+
+    columns = []
+    for j in range(len(point)):
+        up, down = list(point), list(point)
+        up[j] += eps
+        down[j] -= eps
+        columns.append([(a - b) / (2 * eps) for a, b in zip(evaluate(up), evaluate(down))])
+    numeric = [[columns[j][i] for j in range(len(point))] for i in range(len(analytic))]
+
+    ok, max_abs, max_rel, worst = True, 0.0, 0.0, (0, 0)
+    for i, (row_a, row_n) in enumerate(zip(analytic, numeric)):
+        for j, (a, n) in enumerate(zip(row_a, row_n)):
+            err = abs(a - n)
+            if not err <= atol + rtol * abs(n):
+                ok = False
+            if err > max_abs or err != err:
+                max_abs, worst = err, (i, j)
+            max_rel = max(max_rel, err / abs(n) if n else err)
+    return GradcheckResult(ok, max_abs, max_rel, worst, analytic, numeric)
