@@ -24,17 +24,27 @@ def topological_order(root: Any) -> list[Any]:
     Returns:
         The nodes in topological order (operands before results).
     """
+    # A node is pushed once to be expanded and, when expanded, pushed again
+    # under a ``None`` marker, below its operands, to be emitted. It is marked
+    # when expanded, so a node reached again later is skipped. In a DAG an
+    # operand reached is never expanded-but-not-emitted (that needs a cycle),
+    # so every node follows its operands. The stack holds nodes and ``None``
+    # only: no tuple per node, nothing for the cyclic garbage collector to chase.
     order: list[Any] = []
-    visited = {root}
-    stack = [(root, iter(root._prev))]
+    expanded: set[Any] = set()
+    stack: list[Any] = [root]
+    push, pop, mark, emit = stack.append, stack.pop, expanded.add, order.append
     while stack:
-        node, operands = stack[-1]
-        for child in operands:
-            if child not in visited:
-                visited.add(child)
-                stack.append((child, iter(child._prev)))
-                break
-        else:
-            stack.pop()
-            order.append(node)
+        node = pop()
+        if node is None:
+            emit(pop())
+            continue
+        if node in expanded:
+            continue
+        mark(node)
+        push(node)
+        push(None)
+        for child in reversed(node._prev):  # reversed: operands come out in argument order
+            if child not in expanded:
+                push(child)
     return order

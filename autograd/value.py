@@ -71,7 +71,7 @@ def is_grad_enabled() -> bool:
 
 def _as_float(x: object, what: str) -> float:
     """The float of a real number, or a TypeError naming ``what`` and the type."""
-    if isinstance(x, float):
+    if type(x) is float:
         return x
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         hint = ""
@@ -388,8 +388,14 @@ def _enable_grad() -> Iterator[None]:
 
 
 def _backward_floats(order: list[Value], seed: float) -> None:
-    """First-order backward: local derivatives and gradients as floats."""
+    """First-order backward: local derivatives and gradients as floats.
+
+    ``upstream`` holds each node's gradient for this pass until the node is
+    reached (then it is final: every consumer came earlier). ``+`` and ``*``,
+    most of any graph, are unrolled from their rows in the table of operations.
+    """
     upstream: dict[Value, float] = {order[-1]: seed}
+    get = upstream.get
     add, mul = ops.ADD, ops.MUL
     for node in reversed(order):
         g = upstream.pop(node)
@@ -397,15 +403,19 @@ def _backward_floats(order: list[Value], seed: float) -> None:
         rule = node._rule
         if rule is None:
             continue
-        prev = node._prev
-        if rule is add:
-            local: tuple = (1.0, 1.0)
-        elif rule is mul:
-            local = (prev[1].data, prev[0].data)
+        if rule is add:  # local derivatives (1, 1)
+            x, y = node._prev
+            upstream[x] = get(x, 0.0) + g
+            upstream[y] = get(y, 0.0) + g
+        elif rule is mul:  # local derivatives (y, x)
+            x, y = node._prev
+            upstream[x] = get(x, 0.0) + y.data * g
+            upstream[y] = get(y, 0.0) + x.data * g
         else:
-            local = rule.partials(node.data, *(p.data for p in prev), *rule.params)
-        for child, d in zip(prev, local):
-            upstream[child] = upstream.get(child, 0.0) + d * g
+            prev = node._prev
+            local = rule.partials(node.data, *[p.data for p in prev], *rule.params)
+            for i, child in enumerate(prev):
+                upstream[child] = get(child, 0.0) + local[i] * g
 
 
 def _backward_values(order: list[Value], seed: Value) -> None:
