@@ -5,18 +5,18 @@ through the recorded graph. Pure Python: only :mod:`autograd.render` imports
 ``graphviz`` (import it as ``from autograd.render import draw_dot``).
 """
 
-from autograd.functional import gradcheck, grad, hessian, jacobian, value_and_grad
+from autograd.functional import grad, gradcheck, hessian, jacobian, value_and_grad
 from autograd.graph import topological_order
 from autograd.value import Value, is_grad_enabled, no_grad
 
 __all__ = [
     "Value",
-    "no_grad",
-    "is_grad_enabled",
-    "topological_order",
     "grad",
-    "value_and_grad",
-    "jacobian",
-    "hessian",
     "gradcheck",
+    "hessian",
+    "is_grad_enabled",
+    "jacobian",
+    "no_grad",
+    "topological_order",
+    "value_and_grad",
 ]

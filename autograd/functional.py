@@ -18,8 +18,9 @@ the return type never depends on the number of arguments.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from autograd.value import Value, _as_float, no_grad
 
@@ -189,7 +190,7 @@ def gradcheck(
             err = abs(a - n)
             if not err <= atol + rtol * abs(n):
                 ok = False
-            if err > max_abs or err != err:
+            if err > max_abs or math.isnan(err):
                 max_abs, worst = err, (i, j)
             max_rel = max(max_rel, err / abs(n) if n else err)
     return GradcheckResult(ok, max_abs, max_rel, worst, analytic, numeric)

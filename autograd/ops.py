@@ -28,9 +28,10 @@ dual functions dispatch on the operand having the method of the same name).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 # ---------------------------------------------------------------------------
 # Dual functions: floats in, float out; Values in, Value out.
@@ -155,6 +156,10 @@ def _step(x: Any) -> float:
     return 1.0 if x > 0 else 0.0
 
 
+def _sign(x: Any) -> float:
+    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
+
+
 def _swish_partials(out: Any, x: Any) -> tuple[Any]:
     r"""d/dx x σ(x) = σ(x) + x σ(x)(1 - σ(x))."""
     s = sigmoid(x)
@@ -189,44 +194,37 @@ class Op:
     params: tuple = ()
 
 
+# fmt: off
+# Each row: name, symbol shown in graphs, arity, forward rule, local derivatives.
 ADD = Op("add", "+", 2, lambda x, y: x + y,
-         # d(x+y)/dx = 1, d(x+y)/dy = 1
-         lambda out, x, y: (1.0, 1.0))
+         lambda out, x, y: (1.0, 1.0))                     # d(x+y)/dx = 1, d(x+y)/dy = 1
 MUL = Op("mul", "*", 2, lambda x, y: x * y,
-         # d(xy)/dx = y, d(xy)/dy = x
-         lambda out, x, y: (y, x))
-POW = Op("pow", "**", 2, _pow_forward, _pow_partials)
+         lambda out, x, y: (y, x))                         # d(xy)/dx = y, d(xy)/dy = x
+POW = Op("pow", "**", 2, _pow_forward,
+         _pow_partials)                                    # y x^{y-1}, x^y log x
 EXP = Op("exp", "exp", 1, exp,
-         # d/dx e^x = e^x: reuse the output
-         lambda out, x: (out,))
+         lambda out, x: (out,))                            # d/dx e^x = e^x: reuse the output
 LOG = Op("log", "log", 1, _log_forward,
-         # d/dx log x = 1/x
-         lambda out, x: (reciprocal_scaled(1.0, x),))
+         lambda out, x: (reciprocal_scaled(1.0, x),))      # d/dx log x = 1/x
 SQRT = Op("sqrt", "sqrt", 1, _sqrt_forward,
-          # d/dx sqrt x = 1 / (2 sqrt x): reuse the output; inf at 0
-          lambda out, x: (reciprocal_scaled(0.5, out),))
+          lambda out, x: (reciprocal_scaled(0.5, out),))   # d/dx √x = 1/(2√x): reuse the output; inf at 0
 TANH = Op("tanh", "tanh", 1, math.tanh,
-          # d/dx tanh x = 1 - tanh(x)^2: reuse the output
-          lambda out, x: (1.0 - out * out,))
+          lambda out, x: (1.0 - out * out,))               # d/dx tanh x = 1 - tanh^2 x: reuse the output
 SIGMOID = Op("sigmoid", "sigmoid", 1, sigmoid,
-             # d/dx σ(x) = σ(x)(1 - σ(x)): reuse the output
-             lambda out, x: (out * (1.0 - out),))
+             lambda out, x: (out * (1.0 - out),))          # d/dx σ(x) = σ(x)(1 - σ(x)): reuse the output
 RELU = Op("relu", "ReLU", 1, lambda x: x if x > 0 else 0.0,
-          # d/dx max(0, x) = 1 if x > 0 else 0 (0 at x = 0, as PyTorch)
-          lambda out, x: (_step(x),))
-SWISH = Op("swish", "swish", 1, lambda x: x * sigmoid(x), _swish_partials)
+          lambda out, x: (_step(x),))                      # 1 if x > 0 else 0 (0 at x = 0, as PyTorch)
+SWISH = Op("swish", "swish", 1, lambda x: x * sigmoid(x),
+           _swish_partials)                                # σ(x) + x σ(x)(1 - σ(x))
 SOFTPLUS = Op("softplus", "softplus", 1, _softplus_forward,
-              # d/dx log(1 + e^x) = σ(x)
-              lambda out, x: (sigmoid(x),))
+              lambda out, x: (sigmoid(x),))                # d/dx log(1 + e^x) = σ(x)
 SIN = Op("sin", "sin", 1, math.sin,
-         # d/dx sin x = cos x
-         lambda out, x: (cos(x),))
+         lambda out, x: (cos(x),))                         # d/dx sin x = cos x
 COS = Op("cos", "cos", 1, math.cos,
-         # d/dx cos x = -sin x
-         lambda out, x: (-1.0 * sin(x),))
+         lambda out, x: (-1.0 * sin(x),))                  # d/dx cos x = -sin x
 ABS = Op("abs", "abs", 1, abs,
-         # d/dx |x| = sign(x), 0 at x = 0 (as PyTorch)
-         lambda out, x: (1.0 if x > 0 else (-1.0 if x < 0 else 0.0),))
+         lambda out, x: (_sign(x),))                       # d/dx |x| = sign x (0 at x = 0, as PyTorch)
+# fmt: on
 
 OPS: dict[str, Op] = {
     op.name: op
@@ -235,7 +233,9 @@ OPS: dict[str, Op] = {
 """Primitive operations by name. Parameterised ones (:func:`pow_const`,
 :func:`leaky_relu`) are built on demand and cached."""
 
-SYMBOLS: dict[str, Op] = {op.symbol: op for op in OPS.values()} | {op.name: op for op in OPS.values()}
+SYMBOLS: dict[str, Op] = {op.symbol: op for op in OPS.values()} | {
+    op.name: op for op in OPS.values()
+}
 """Lookup by the symbol a graph shows or by name (``"+"``, ``"add"``, ``"tanh"``)."""
 
 

@@ -34,14 +34,14 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator, Union
 
 from autograd import ops
 from autograd.graph import topological_order
 from autograd.ops import Op
 
-Number = Union[int, float]
+Number = int | float
 
 
 class _GradMode:
@@ -135,11 +135,9 @@ class Value:
         _prev: Operands, in argument order (a tuple; duplicates kept).
     """
 
-    __slots__ = ("data", "grad", "label", "_prev", "_rule")
+    __slots__ = ("_prev", "_rule", "data", "grad", "label")
 
-    def __init__(
-        self, data: Number, _children: tuple = (), _op: str = "", label: str = ""
-    ) -> None:
+    def __init__(self, data: Number, _children: tuple = (), _op: str = "", label: str = "") -> None:
         self.data = _as_float(data, "Value data")
         self.grad: float | Value = 0.0
         if not isinstance(label, str):
@@ -193,8 +191,7 @@ class Value:
             return ()
         rule = self._rule
         return tuple(
-            float(d)
-            for d in rule.partials(self.data, *(p.data for p in self._prev), *rule.params)
+            float(d) for d in rule.partials(self.data, *(p.data for p in self._prev), *rule.params)
         )
 
     # -- arithmetic ----------------------------------------------------------

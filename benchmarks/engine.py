@@ -25,10 +25,13 @@ import random
 import sys
 import time
 import tracemalloc
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
-def build(value_cls: Callable[[float], Any], terms: int, seed: int = 0) -> tuple[list, list, Any, float]:
+def build(
+    value_cls: Callable[[float], Any], terms: int, seed: int = 0
+) -> tuple[list, list, Any, float]:
     rng = random.Random(seed)
     a = [value_cls(rng.uniform(-1, 1)) for _ in range(terms)]
     b = [value_cls(rng.uniform(-1, 1)) for _ in range(terms)]
@@ -39,7 +42,9 @@ def build(value_cls: Callable[[float], Any], terms: int, seed: int = 0) -> tuple
     return a, b, total, time.perf_counter() - start
 
 
-def measure(name: str, value_cls: Callable[[float], Any], terms: int, repeat: int, gc_on: bool) -> dict:
+def measure(
+    name: str, value_cls: Callable[[float], Any], terms: int, repeat: int, gc_on: bool
+) -> dict:
     nodes = 4 * terms - 1
     inner = 3 * terms - 1  # nodes made by operations (the leaves are made before timing)
     best_build = best_backward = float("inf")
@@ -78,9 +83,13 @@ def memory_per_node(value_cls: Callable[[float], Any], terms: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--terms", type=int, default=200_000, help="number of products summed")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best is kept")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per measurement; the best is kept"
+    )
     args = parser.parse_args()
 
     from autograd import Value
@@ -91,31 +100,47 @@ def main() -> None:
 
         engines.append(("micrograd 0.1.0", MicrogradValue))
     except ImportError:
-        print("micrograd is not installed (pip install 'chainrule[test]'): measuring chainrule alone")
+        print(
+            "micrograd is not installed (pip install 'chainrule[test]'): measuring chainrule alone"
+        )
 
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10 * args.terms))  # for micrograd's recursion
-    print(f"{args.terms:,}-term sum of products, {4 * args.terms - 1:,} nodes; best of {args.repeat}; "
-          f"Python {sys.version.split()[0]}")
+    sys.setrecursionlimit(
+        max(sys.getrecursionlimit(), 10 * args.terms)
+    )  # for micrograd's recursion
+    print(
+        f"{args.terms:,}-term sum of products, {4 * args.terms - 1:,} nodes; best of {args.repeat}; "
+        f"Python {sys.version.split()[0]}"
+    )
     rows = {}
     for name, cls in engines:
         on = measure(name, cls, args.terms, args.repeat, gc_on=True)
         off = measure(name, cls, args.terms, args.repeat, gc_on=False)
-        rows[name] = {**on, "build_nogc_us": off["build_us"], "backward_nogc_us": off["backward_us"],
-                      "bytes": memory_per_node(cls, args.terms)}
+        rows[name] = {
+            **on,
+            "build_nogc_us": off["build_us"],
+            "backward_nogc_us": off["backward_us"],
+            "bytes": memory_per_node(cls, args.terms),
+        }
 
-    header = f"{'engine':<17}{'build us/node':>15}{'backward us/node':>18}{'bytes/node':>12}" \
-             f"{'build, gc off':>15}{'backward, gc off':>18}"
+    header = (
+        f"{'engine':<17}{'build us/node':>15}{'backward us/node':>18}{'bytes/node':>12}"
+        f"{'build, gc off':>15}{'backward, gc off':>18}"
+    )
     print(header)
     for name, r in rows.items():
-        print(f"{name:<17}{r['build_us']:>15.3f}{r['backward_us']:>18.3f}{r['bytes']:>12.0f}"
-              f"{r['build_nogc_us']:>15.3f}{r['backward_nogc_us']:>18.3f}")
+        print(
+            f"{name:<17}{r['build_us']:>15.3f}{r['backward_us']:>18.3f}{r['bytes']:>12.0f}"
+            f"{r['build_nogc_us']:>15.3f}{r['backward_nogc_us']:>18.3f}"
+        )
     if len(rows) == 2:
         ours, theirs = rows["chainrule"], rows["micrograd 0.1.0"]
         print("micrograd / chainrule ratios (higher means chainrule is better):")
-        print(f"  build {theirs['build_us'] / ours['build_us']:.2f}x, "
-              f"backward {theirs['backward_us'] / ours['backward_us']:.2f}x, "
-              f"build+backward {(theirs['build_us'] * 3 + theirs['backward_us'] * 4) / (ours['build_us'] * 3 + ours['backward_us'] * 4):.2f}x, "
-              f"memory {theirs['bytes'] / ours['bytes']:.2f}x")
+        print(
+            f"  build {theirs['build_us'] / ours['build_us']:.2f}x, "
+            f"backward {theirs['backward_us'] / ours['backward_us']:.2f}x, "
+            f"build+backward {(theirs['build_us'] * 3 + theirs['backward_us'] * 4) / (ours['build_us'] * 3 + ours['backward_us'] * 4):.2f}x, "
+            f"memory {theirs['bytes'] / ours['bytes']:.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -109,9 +109,8 @@ def test_no_grad_records_no_graph_and_restores_the_mode_even_after_an_error():
         assert not is_grad_enabled()
     assert is_grad_enabled()
     assert y.is_leaf and y.parents == () and z.is_leaf and y.data == 7.0
-    with pytest.raises(ValueError):
-        with no_grad():
-            Value(-1.0).log()
+    with pytest.raises(ValueError), no_grad():
+        Value(-1.0).log()
     assert is_grad_enabled()
 
 
@@ -166,7 +165,7 @@ def test_micrograd_graphs_by_contrast_need_the_cyclic_collector():
 
 
 def test_topological_order_puts_operands_first_and_is_deterministic():
-    nodes, L = lecture_graph()
+    _, L = lecture_graph()
     order = topological_order(L)
     position = {node: i for i, node in enumerate(order)}
     assert order[-1] is L and len(order) == 7

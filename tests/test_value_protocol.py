@@ -116,7 +116,7 @@ def test_ordering_compares_data_and_returns_plain_bool():
     a, b = Value(1.0), Value(2.0)
     assert (a < b) is True and (b <= 2.0) is True and (a > 0) is True and (b >= 3) is False
     assert max([a, b], key=float) is b
-    assert sorted([b, a])[0] is a
+    assert min([b, a]) is a
 
 
 def test_leaky_relu_alpha_must_be_a_number():
