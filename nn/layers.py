@@ -1,0 +1,327 @@
+r"""Neurons, layers and multilayer perceptrons, in the curriculum's notation.
+
+One neuron ``j`` of layer ``l`` computes, for the activations ``a^{l-1}`` of
+the layer before (``a^0 = x``, the input),
+
+    z^l_j = Σ_k w^l_{jk} a^{l-1}_k + b^l_j,        a^l_j = f_l(z^l_j),
+
+so ``neuron.w[k]`` is ``w^l_{jk}``, the weight from neuron ``k`` of the layer
+before to this neuron ``j``; ``layer.W[j][k]`` is the same Value (row =
+receiving neuron, column = sending neuron: ``layer.W`` is the matrix ``W^l``).
+
+Every call keeps the latest pre-activation ``z`` and activation ``a`` of each
+neuron (``neuron.z``, ``neuron.a``; ``layer.z``, ``layer.a``; ``mlp.zs``,
+``mlp.activations``), labelled with their dotted names
+(``layers.0.neurons.3.z``). After ``backward()`` the gradient of a neuron's
+``z`` is its error δ^l_j = ∂C/∂z^l_j, the quantity of the four equations of
+backpropagation.
+
+Initialisation (weights drawn from a uniform distribution U(-r, r), biases 0):
+
+=========== =================================== ==============================
+init        r                                   meant for
+=========== =================================== ==============================
+uniform     1                                   micrograd's default
+xavier      √(6 / (fan_in + fan_out))           tanh, sigmoid (Glorot & Bengio)
+he          √(6 / fan_in)                       ReLU and its relatives (He et al.)
+=========== =================================== ==============================
+
+Random numbers come from a ``random.Random`` of the model's own, seeded by
+``seed``: the same seed gives the same weights, and Python's global random
+state is never touched.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+
+from autograd import Value
+from nn.activations import ActivationLike, resolve
+from nn.module import Module, as_inputs
+
+Seed = int | random.Random | None
+
+INITS = ("uniform", "xavier", "he")
+"""The names of the weight initialisations."""
+
+
+def _rng(seed: Seed) -> random.Random:
+    if isinstance(seed, random.Random):
+        return seed
+    if seed is None or (isinstance(seed, int) and not isinstance(seed, bool)):
+        return random.Random(seed)
+    raise TypeError(f"seed must be an int, a random.Random or None, got {type(seed).__name__}: {seed!r}")
+
+
+def init_bound(init: str, fan_in: int, fan_out: int) -> float:
+    r"""The half-width r of the uniform distribution U(-r, r) of the weights.
+
+    Args:
+        init: ``"uniform"`` (r = 1), ``"xavier"`` (r = √(6 / (fan_in + fan_out)))
+            or ``"he"`` (r = √(6 / fan_in)).
+        fan_in: Number of inputs of a neuron.
+        fan_out: Number of neurons of the layer.
+
+    Raises:
+        ValueError: An unknown name.
+    """
+    if init == "uniform":
+        return 1.0
+    if init == "xavier":
+        return math.sqrt(6.0 / (fan_in + fan_out))
+    if init == "he":
+        return math.sqrt(6.0 / fan_in)
+    raise ValueError(f"unknown init {init!r}; expected one of: {', '.join(INITS)}")
+
+
+def _check_size(n: object, what: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"{what} must be a positive int, got {n!r}")
+    return n
+
+
+class Neuron(Module):
+    r"""One neuron: z = Σ_k w_k x_k + b, a = f(z).
+
+    Args:
+        nin: Number of inputs.
+        activation: f, by name (``"relu"``, ``"tanh"``, ... see
+            :mod:`nn.activations`) or a callable ``Value -> Value``.
+        bias: Whether the neuron has a bias ``b`` (else z = Σ_k w_k x_k).
+        init: Weight initialisation, ``"uniform"``, ``"xavier"`` or ``"he"``.
+        seed: An int, a ``random.Random`` (shared by a whole model) or None
+            (fresh randomness).
+        fan_out: Neurons in this neuron's layer (only ``"xavier"`` uses it).
+
+    Attributes:
+        w: The weights, a list of ``nin`` Values (``w.k``).
+        b: The bias Value, or None without a bias.
+        z: The pre-activation Value of the latest call (None before the first).
+        a: The activation Value of the latest call; for a linear neuron it is
+            the same node as ``z`` (labelled ``z``).
+        activation: The name of f.
+        f: The activation function itself (``Value -> Value``).
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        activation: ActivationLike = "relu",
+        bias: bool = True,
+        *,
+        init: str = "uniform",
+        seed: Seed = None,
+        fan_out: int = 1,
+    ) -> None:
+        self.nin = _check_size(nin, "Neuron nin")
+        self.activation, self.f = resolve(activation)
+        r = init_bound(init, nin, _check_size(fan_out, "Neuron fan_out"))
+        rng = _rng(seed)
+        self.w: list[Value] = [Value(rng.uniform(-r, r)) for _ in range(nin)]
+        self.b: Value | None = Value(0.0) if bias else None
+        self.z: Value | None = None
+        self.a: Value | None = None
+        self.assign_names()
+
+    def own_parameters(self) -> list[tuple[str, Value]]:
+        named = [(f"w.{k}", w) for k, w in enumerate(self.w)]
+        if self.b is not None:
+            named.append(("b", self.b))
+        return named
+
+    def _names_assigned(self) -> None:
+        self._z_label = self.name + "z"
+        self._a_label = self.name + "a"
+
+    def forward(self, x: Sequence[Value]) -> Value:
+        r"""a = f(Σ_k w_k x_k + b) for inputs already checked (a list of ``nin`` Values).
+
+        The sum is a left fold, w_0 x_0 + w_1 x_1 + ... + b: one ``*`` node per
+        input and one ``+`` node per term after the first.
+        """
+        w = self.w
+        z = w[0] * x[0]
+        for k in range(1, self.nin):
+            z = z + w[k] * x[k]
+        if self.b is not None:
+            z = z + self.b
+        a = self.f(z)
+        a.label = self._a_label
+        z.label = self._z_label
+        self.z, self.a = z, a
+        return a
+
+    def __call__(self, x: Sequence[float | Value]) -> Value:
+        """The neuron's activation for the input ``x`` (``nin`` numbers or Values)."""
+        return self.forward(as_inputs(x, self.nin, self))
+
+    def extra_repr(self) -> str:
+        return f"{self.nin}, activation={self.activation!r}" + ("" if self.b is not None else ", bias=False")
+
+
+class Layer(Module):
+    r"""``nout`` neurons reading the same inputs: z^l = W^l a^{l-1} + b^l, a^l = f(z^l).
+
+    Args:
+        nin: Inputs of each neuron (n_{l-1}).
+        nout: Neurons in the layer (n_l).
+        activation: f, by name or callable (see :class:`Neuron`).
+        bias: Whether the neurons have biases.
+        init: ``"uniform"``, ``"xavier"`` or ``"he"``.
+        seed: An int, a ``random.Random`` or None.
+
+    Calling a layer returns a list of ``nout`` activations, except that a
+    layer of ONE neuron returns that neuron's activation as a single
+    ``Value`` (micrograd's behaviour, so ``loss = model(x)`` works for a
+    one-output model).
+
+    Attributes:
+        neurons: The neurons (``neurons.j``).
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: ActivationLike = "relu",
+        bias: bool = True,
+        *,
+        init: str = "uniform",
+        seed: Seed = None,
+    ) -> None:
+        self.nin = _check_size(nin, "Layer nin")
+        self.nout = _check_size(nout, "Layer nout")
+        rng = _rng(seed)
+        self.neurons = [
+            Neuron(nin, activation, bias, init=init, seed=rng, fan_out=nout) for _ in range(nout)
+        ]
+        self.activation = self.neurons[0].activation
+        self.assign_names()
+
+    def named_children(self) -> list[tuple[str, Module]]:
+        return [(f"neurons.{j}", n) for j, n in enumerate(self.neurons)]
+
+    @property
+    def W(self) -> list[list[Value]]:
+        """The weight matrix W^l as Values: ``W[j][k]`` = w_jk, from input k to neuron j."""
+        return [n.w for n in self.neurons]
+
+    @property
+    def b(self) -> list[Value | None]:
+        """The biases b^l_j, one per neuron (None where a neuron has no bias)."""
+        return [n.b for n in self.neurons]
+
+    @property
+    def z(self) -> list[Value | None]:
+        """The pre-activations z^l_j of the latest call, one per neuron."""
+        return [n.z for n in self.neurons]
+
+    @property
+    def a(self) -> list[Value | None]:
+        """The activations a^l_j of the latest call, one per neuron."""
+        return [n.a for n in self.neurons]
+
+    def forward(self, x: Sequence[Value]) -> list[Value]:
+        """The list of the ``nout`` activations for inputs already checked (``nin`` Values)."""
+        return [n.forward(x) for n in self.neurons]
+
+    def __call__(self, x: Sequence[float | Value]) -> Value | list[Value]:
+        """The activations for the input ``x``; a single Value when ``nout == 1``."""
+        out = self.forward(as_inputs(x, self.nin, self))
+        return out[0] if self.nout == 1 else out
+
+    def extra_repr(self) -> str:
+        bias = "" if self.neurons[0].b is not None else ", bias=False"
+        return f"{self.nin}, {self.nout}, activation={self.activation!r}{bias}"
+
+    def __repr__(self) -> str:
+        # One line: a tree of every neuron would bury the architecture.
+        return f"Layer({self.extra_repr()})"
+
+
+class MLP(Module):
+    r"""A multilayer perceptron: layers l = 1..L, each feeding the next.
+
+    ``MLP(3, [4, 4, 1])`` has inputs x (n_0 = 3), two hidden layers of 4
+    neurons and one output: 4·(3+1) + 4·(4+1) + 1·(4+1) = 41 parameters.
+    Defaults are micrograd's: ReLU in the hidden layers, a linear output.
+
+    Args:
+        nin: Size of the input (n_0).
+        sizes: Neurons per layer, ``[n_1, ..., n_L]``.
+        activation: f of the hidden layers (name or callable).
+        output_activation: f of the last layer (``"linear"``: the output is z^L).
+        bias: Whether the neurons have biases.
+        init: ``"uniform"`` (micrograd's U(-1, 1)), ``"xavier"`` or ``"he"``.
+        seed: An int (same seed, same weights), a ``random.Random`` or None.
+
+    Calling the model on ``nin`` numbers or Values returns the list of the
+    ``n_L`` outputs, or a single ``Value`` when ``n_L == 1`` (micrograd's
+    behaviour).
+
+    Attributes:
+        layers: The layers (``layers.0`` is layer l = 1).
+        activations: ``[a^0, a^1, ..., a^L]`` of the latest call, each a list
+            of Values (``a^0`` is the input as Values).
+        zs: ``[z^1, ..., z^L]`` of the latest call, each a list of Values.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        sizes: Sequence[int],
+        activation: ActivationLike = "relu",
+        output_activation: ActivationLike = "linear",
+        bias: bool = True,
+        *,
+        init: str = "uniform",
+        seed: Seed = None,
+    ) -> None:
+        self.nin = _check_size(nin, "MLP nin")
+        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:
+            raise ValueError(f"MLP sizes must be a non-empty list of layer sizes, got {sizes!r}")
+        self.sizes = [_check_size(n, "MLP layer size") for n in sizes]
+        rng = _rng(seed)
+        dims = [self.nin, *self.sizes]
+        last = len(self.sizes) - 1
+        self.layers = [
+            Layer(dims[i], dims[i + 1], output_activation if i == last else activation, bias, init=init, seed=rng)
+            for i in range(len(self.sizes))
+        ]
+        self.activation = self.layers[0].activation if last else resolve(activation)[0]
+        self.output_activation = self.layers[-1].activation
+        self.bias = bias
+        self.inputs: list[Value] = []
+        self.assign_names()
+
+    def named_children(self) -> list[tuple[str, Module]]:
+        return [(f"layers.{i}", layer) for i, layer in enumerate(self.layers)]
+
+    @property
+    def activations(self) -> list[list[Value | None]]:
+        """``[a^0, a^1, ..., a^L]`` of the latest call (``a^0``: the input Values)."""
+        return [list(self.inputs), *(layer.a for layer in self.layers)]
+
+    @property
+    def zs(self) -> list[list[Value | None]]:
+        """``[z^1, ..., z^L]`` of the latest call."""
+        return [layer.z for layer in self.layers]
+
+    def forward(self, x: Sequence[float | Value]) -> list[Value]:
+        """The list of the ``n_L`` outputs for the input ``x`` (always a list)."""
+        a = as_inputs(x, self.nin, self)
+        self.inputs = a
+        for layer in self.layers:
+            a = layer.forward(a)
+        return a
+
+    def __call__(self, x: Sequence[float | Value]) -> Value | list[Value]:
+        """The outputs for the input ``x``; a single Value when the last layer has one neuron."""
+        out = self.forward(x)
+        return out[0] if len(out) == 1 else out
+
+    def extra_repr(self) -> str:
+        return f"{self.nin}, {self.sizes}"
+

@@ -1,0 +1,286 @@
+r"""Loss functions C over a batch of m examples, each named for its convention.
+
+Every loss takes ``outputs`` (one per example: a ``Value`` for a one-output
+model, a list of Values for a vector output) and ``targets`` of the same
+length, and returns a ``Value``: the MEAN over the m examples, so that
+backward gives ∂C/∂(output) with the 1/m inside. Their gradients, per example
+i (each also stated in the function's docstring):
+
+=================================== =============================================== ==========================
+function                            C                                               ∂C/∂(output of example i)
+=================================== =============================================== ==========================
+quadratic_cost                      1/(2m) Σ_i ||y_i - a_i||^2                      (a_i - y_i) / m
+mean_squared_error                  1/(m n) Σ_i Σ_j (y_ij - ŷ_ij)^2                 2 (ŷ_ij - y_ij) / (m n)
+binary_cross_entropy                -1/m Σ_i [y_i log p_i + (1 - y_i) log(1 - p_i)] (p_i - y_i) / (p_i (1 - p_i)) / m
+binary_cross_entropy_with_logits    the same with p_i = σ(z_i), from the logit z_i  (σ(z_i) - y_i) / m
+hinge_loss                          1/m Σ_i max(0, 1 - y_i s_i), y_i = ±1           -y_i / m where y_i s_i < 1, else 0
+softmax_cross_entropy               1/m Σ_i [log Σ_c e^{z_ic} - z_{i,y_i}]          (softmax(z_i)_c - [c = y_i]) / m
+=================================== =============================================== ==========================
+
+The quadratic cost has the 1/2 of the backpropagation derivations; the mean
+squared error is the libraries' (PyTorch's ``MSELoss``), twice as large with
+twice the gradient for one output. :func:`l2_penalty` is a regulariser to add
+to any of them.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Iterable, Sequence
+
+from autograd import Value
+
+Output = Value | Sequence[Value]
+Loss = Callable[..., Value]
+
+
+def _sum(terms: Iterable[Value]) -> Value:
+    """Σ terms as a left fold that starts at the first term (no constant 0 node)."""
+    iterator = iter(terms)
+    total = next(iterator)
+    for term in iterator:
+        total = total + term
+    return total
+
+
+def _check_batch(name: str, outputs: Sequence, targets: Sequence) -> int:
+    if isinstance(outputs, Value):
+        raise TypeError(f"{name}: outputs must be a list with one output per example, got a single Value")
+    if len(outputs) != len(targets):
+        raise ValueError(
+            f"{name}: {len(outputs)} outputs but {len(targets)} targets (one target per output expected)"
+        )
+    if not outputs:
+        raise ValueError(f"{name}: the batch is empty")
+    return len(outputs)
+
+
+def _as_vector(output: Output) -> Sequence[Value]:
+    return [output] if isinstance(output, Value) else output
+
+
+def _number(name: str, y: object) -> float:
+    if isinstance(y, Value):
+        return y.data
+    if isinstance(y, bool) or not isinstance(y, numbers.Real):
+        raise TypeError(f"{name}: a target must be a real number, got {type(y).__name__}: {y!r}")
+    return float(y)
+
+
+def _target_vector(name: str, y: object, n: int) -> list[float]:
+    values = [y] if isinstance(y, (numbers.Real, Value)) else list(y)  # type: ignore[call-overload]
+    if len(values) != n:
+        raise ValueError(f"{name}: an output of size {n} needs a target of size {n}, got {len(values)}")
+    return [_number(name, v) for v in values]
+
+
+def quadratic_cost(outputs: Sequence[Output], targets: Sequence) -> Value:
+    r"""The quadratic cost of the backpropagation derivations, with its 1/2.
+
+    C = 1/(2m) Σ_i ||y_i - a_i||^2, summed over each output vector's entries and
+    averaged over the m examples; ∂C/∂a_i = (a_i - y_i) / m.
+
+    Args:
+        outputs: One output per example (a Value, or a list of Values).
+        targets: One target per example (a number, or a list of numbers).
+    """
+    m = _check_batch("quadratic_cost", outputs, targets)
+    terms: list[Value] = []
+    for a, y in zip(outputs, targets):
+        a_vec = _as_vector(a)
+        for a_j, y_j in zip(a_vec, _target_vector("quadratic_cost", y, len(a_vec))):
+            terms.append((a_j - y_j) ** 2)
+    return _sum(terms) * (0.5 / m)
+
+
+def mean_squared_error(outputs: Sequence[Output], targets: Sequence) -> Value:
+    r"""Mean squared error as the libraries define it (PyTorch ``MSELoss``), without 1/2.
+
+    C = 1/(m n) Σ_i Σ_j (y_ij - ŷ_ij)^2, the mean over all m·n entries (n
+    outputs per example); ∂C/∂ŷ_ij = 2 (ŷ_ij - y_ij) / (m n). For one output,
+    twice :func:`quadratic_cost`.
+
+    Args:
+        outputs: One output per example (a Value, or a list of n Values).
+        targets: One target per example (a number, or a list of n numbers).
+    """
+    _check_batch("mean_squared_error", outputs, targets)
+    terms: list[Value] = []
+    for y_hat, y in zip(outputs, targets):
+        vec = _as_vector(y_hat)
+        for y_hat_j, y_j in zip(vec, _target_vector("mean_squared_error", y, len(vec))):
+            terms.append((y_hat_j - y_j) ** 2)
+    return _sum(terms) * (1.0 / len(terms))
+
+
+def _scalar(name: str, output: Output) -> Value:
+    if isinstance(output, Value):
+        return output
+    raise TypeError(
+        f"{name} needs one output Value per example (a one-output model), got {type(output).__name__}"
+    )
+
+
+def binary_cross_entropy(outputs: Sequence[Value], targets: Sequence[float]) -> Value:
+    r"""Binary cross-entropy on probabilities p = σ(z^L) (a sigmoid output layer).
+
+    C = -1/m Σ_i [y_i log p_i + (1 - y_i) log(1 - p_i)], with y_i in [0, 1];
+    ∂C/∂p_i = (p_i - y_i) / (p_i (1 - p_i)) / m, which with the sigmoid's
+    derivative p (1 - p) collapses to ∂C/∂z_i = (p_i - y_i) / m.
+
+    No epsilon is added inside the logarithms: a probability of exactly 0 or 1
+    is an error. Train from logits with
+    :func:`binary_cross_entropy_with_logits` instead: it is stable for any z.
+
+    Args:
+        outputs: One probability Value per example, each in (0, 1).
+        targets: One label per example, in [0, 1] (usually 0 or 1).
+
+    Raises:
+        ValueError: A probability outside (0, 1) or a target outside [0, 1].
+    """
+    name = "binary_cross_entropy"
+    m = _check_batch(name, outputs, targets)
+    terms: list[Value] = []
+    for p, y in zip(outputs, targets):
+        p = _scalar(name, p)
+        y = _number(name, y)
+        if not 0.0 <= y <= 1.0:
+            raise ValueError(f"{name}: targets must be in [0, 1], got {y!r}")
+        if not 0.0 < p.data < 1.0:
+            raise ValueError(
+                f"{name}: probabilities must be strictly between 0 and 1, got {p.data!r} "
+                "(a saturated sigmoid): use binary_cross_entropy_with_logits on z instead"
+            )
+        if y == 1.0:
+            terms.append(p.log())
+        elif y == 0.0:
+            terms.append((1.0 - p).log())
+        else:
+            terms.append(y * p.log() + (1.0 - y) * (1.0 - p).log())
+    return _sum(terms) * (-1.0 / m)
+
+
+def binary_cross_entropy_with_logits(outputs: Sequence[Value], targets: Sequence[float]) -> Value:
+    r"""Binary cross-entropy from the logit z (the output BEFORE a sigmoid), stable for any z.
+
+    C = 1/m Σ_i [softplus(z_i) - y_i z_i], which equals
+    -1/m Σ_i [y_i log σ(z_i) + (1 - y_i) log(1 - σ(z_i))] (since
+    log σ(z) = z - softplus(z) and log(1 - σ(z)) = -softplus(z));
+    ∂C/∂z_i = (σ(z_i) - y_i) / m.
+
+    # NOTE: numerical stability: softplus(z) = max(z, 0) + log(1 + e^{-|z|})
+    never overflows, where log(σ(z)) would take the log of 0 for z << 0.
+
+    Args:
+        outputs: One logit Value per example (a linear output layer).
+        targets: One label per example, in [0, 1].
+    """
+    name = "binary_cross_entropy_with_logits"
+    m = _check_batch(name, outputs, targets)
+    terms: list[Value] = []
+    for z, y in zip(outputs, targets):
+        z = _scalar(name, z)
+        y = _number(name, y)
+        if not 0.0 <= y <= 1.0:
+            raise ValueError(f"{name}: targets must be in [0, 1], got {y!r}")
+        terms.append(z.softplus() - z * y if y else z.softplus())
+    return _sum(terms) * (1.0 / m)
+
+
+def hinge_loss(outputs: Sequence[Value], targets: Sequence[float]) -> Value:
+    r"""The max-margin (hinge) loss of a support vector machine, labels ±1.
+
+    C = 1/m Σ_i max(0, 1 - y_i s_i) for scores s_i and labels y_i in {-1, +1};
+    ∂C/∂s_i = -y_i / m where the margin y_i s_i < 1, else 0.
+
+    Args:
+        outputs: One score Value per example (a linear output layer).
+        targets: One label per example, -1 or +1 (convert 0/1 labels with 2y - 1).
+
+    Raises:
+        ValueError: A label other than -1 or +1.
+    """
+    name = "hinge_loss"
+    m = _check_batch(name, outputs, targets)
+    terms: list[Value] = []
+    for s, y in zip(outputs, targets):
+        s = _scalar(name, s)
+        y = _number(name, y)
+        if y not in (-1.0, 1.0):
+            raise ValueError(f"{name}: labels must be -1 or +1, got {y!r} (convert 0/1 labels with 2*y - 1)")
+        terms.append((s * -y + 1.0).relu())  # 1 - y s
+    return _sum(terms) * (1.0 / m)
+
+
+def softmax_cross_entropy(outputs: Sequence[Sequence[Value]], targets: Sequence[int]) -> Value:
+    r"""Cross-entropy of a softmax over the logits z_i, for K >= 2 classes.
+
+    C = 1/m Σ_i -log softmax(z_i)_{y_i} = 1/m Σ_i [log Σ_c e^{z_ic} - z_{i,y_i}];
+    ∂C/∂z_ic = (softmax(z_i)_c - [c = y_i]) / m.
+
+    # NOTE: numerical stability: log Σ_c e^{z_c} = M + log Σ_c e^{z_c - M} with
+    M = max_c z_c (a constant): no exponent is positive, so nothing overflows,
+    and the gradient is unchanged (the log-sum-exp is shift invariant).
+
+    Args:
+        outputs: One list of K logit Values per example (a linear output layer).
+        targets: One class index per example, an int in 0..K-1.
+    """
+    name = "softmax_cross_entropy"
+    m = _check_batch(name, outputs, targets)
+    terms: list[Value] = []
+    for z, y in zip(outputs, targets):
+        if isinstance(z, Value) or len(z) < 2:
+            raise TypeError(f"{name} needs a list of at least 2 logits per example (one per class), got {z!r}")
+        if isinstance(y, bool) or not isinstance(y, numbers.Integral) or not 0 <= y < len(z):
+            raise ValueError(f"{name}: a target must be a class index in 0..{len(z) - 1}, got {y!r}")
+        shift = max(z_c.data for z_c in z)
+        log_sum_exp = _sum((z_c - shift).exp() for z_c in z).log() + shift
+        terms.append(log_sum_exp - z[int(y)])
+    return _sum(terms) * (1.0 / m)
+
+
+def l2_penalty(parameters: Iterable[Value], strength: float) -> Value:
+    r"""The L2 (weight-decay) penalty λ Σ_p p^2; its gradient is 2 λ p.
+
+    Add it to a loss: ``loss + l2_penalty(model.parameters(), 1e-4)``.
+
+    Args:
+        parameters: The parameters to penalise (often all of ``model.parameters()``).
+        strength: λ >= 0.
+    """
+    if isinstance(strength, bool) or not isinstance(strength, numbers.Real) or not strength >= 0:
+        raise ValueError(f"l2_penalty strength must be a number >= 0, got {strength!r}")
+    params: list[Value] = list(parameters)
+    if not params:
+        raise ValueError("l2_penalty: no parameters given")
+    return _sum(p * p for p in params) * float(strength)
+
+
+LOSSES: dict[str, Loss] = {
+    "quadratic": quadratic_cost,
+    "mse": mean_squared_error,
+    "bce": binary_cross_entropy,
+    "bce_logits": binary_cross_entropy_with_logits,
+    "hinge": hinge_loss,
+    "cross_entropy": softmax_cross_entropy,
+}
+"""The losses by short name (as the ``train`` command and :func:`nn.train.fit` accept them)."""
+
+
+def resolve_loss(loss: str | Loss) -> tuple[str, Loss]:
+    """The ``(name, function)`` of a loss given by short name or as a callable.
+
+    Raises:
+        ValueError: An unknown name.
+        TypeError: Neither a string nor a callable.
+    """
+    if isinstance(loss, str):
+        key = loss.lower().replace("-", "_")
+        if key not in LOSSES:
+            raise ValueError(f"unknown loss {loss!r}; expected one of: {', '.join(LOSSES)}")
+        return key, LOSSES[key]
+    if callable(loss):
+        return getattr(loss, "__name__", type(loss).__name__), loss
+    raise TypeError(f"loss must be a name or a callable, got {type(loss).__name__}: {loss!r}")

@@ -1,0 +1,155 @@
+"""Pictures of a training run (matplotlib, from the ``train`` extra).
+
+:func:`plot_history` draws the loss and accuracy curves of a
+:class:`nn.train.History`; :func:`plot_decision_boundary` draws the regions a
+model with two inputs assigns to each class, with the data on top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from autograd import Value, no_grad
+from nn.layers import MLP
+from nn.train import History, default_threshold
+
+# Class colours (points) and their light tints (regions), colour-blind safe.
+_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as error:
+        raise ImportError("plotting needs matplotlib: pip install 'chainrule[train]'") from error
+    return plt
+
+
+def plot_history(history: History, path: str, title: str = "training") -> None:
+    """Save the loss (left) and accuracy (right) per epoch, training and validation, as a PNG.
+
+    Args:
+        history: What :func:`nn.train.fit` returned.
+        path: The PNG file to write.
+        title: The figure's title.
+    """
+    plt = _pyplot()
+    epochs = list(range(1, len(history.loss) + 1))
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
+    ax_loss.plot(epochs, history.loss, color=_COLORS[0], label="train")
+    ax_acc.plot(epochs, [100 * a for a in history.accuracy], color=_COLORS[0], label="train")
+    if history.val_loss:
+        ax_loss.plot(epochs, history.val_loss, color=_COLORS[1], label="test")
+        ax_acc.plot(epochs, [100 * a for a in history.val_accuracy], color=_COLORS[1], label="test")
+    ax_loss.set(xlabel="epoch", ylabel="loss", title="loss")
+    ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
+    ax_acc.set_ylim(top=100.5)
+    for ax in (ax_loss, ax_acc):
+        ax.grid(True, alpha=0.3)
+        ax.legend()
+    fig.suptitle(title)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_decision_boundary(
+    model: MLP,
+    X: Sequence[Sequence[float]],
+    y: Sequence[int],
+    path: str,
+    *,
+    threshold: float | None = None,
+    title: str = "decision boundary",
+    resolution: int = 60,
+) -> None:
+    """Save the model's class regions over the plane, with the examples, as a PNG.
+
+    The model is evaluated (without a graph) on a ``resolution`` x
+    ``resolution`` grid covering the data with a margin. For one output, the
+    regions are where the output is above / below ``threshold`` and a black
+    line marks the boundary; for several outputs, the region of each class is
+    where its output is the largest.
+
+    Args:
+        model: A model of two inputs.
+        X: Examples, each a list of two floats.
+        y: Their classes: 0/1 (or ±1) for one output, 0..K-1 for several.
+        path: The PNG file to write.
+        threshold: For one output; default :func:`nn.train.default_threshold`.
+        title: The figure's title.
+        resolution: Grid points per axis.
+
+    Raises:
+        ValueError: The examples do not have two coordinates.
+    """
+    if any(len(x) != 2 for x in X):
+        raise ValueError("plot_decision_boundary needs examples with exactly 2 coordinates")
+    plt = _pyplot()
+    from matplotlib.colors import ListedColormap
+
+    t = default_threshold(model) if threshold is None else threshold
+    xs = [x[0] for x in X]
+    ys = [x[1] for x in X]
+    pad_x = 0.1 * (max(xs) - min(xs)) + 0.1
+    pad_y = 0.1 * (max(ys) - min(ys)) + 0.1
+    x_lo, x_hi = min(xs) - pad_x, max(xs) + pad_x
+    y_lo, y_hi = min(ys) - pad_y, max(ys) + pad_y
+    gx = [x_lo + (x_hi - x_lo) * i / (resolution - 1) for i in range(resolution)]
+    gy = [y_lo + (y_hi - y_lo) * i / (resolution - 1) for i in range(resolution)]
+    with no_grad():
+        single_output = isinstance(model([gx[0], gy[0]]), Value)
+        grid = [[_region_value(model([u, v])) for u in gx] for v in gy]
+
+    def region(label: int) -> int:  # the region (and colour) of a class label
+        return (1 if label > t else 0) if single_output else label
+
+    classes = sorted({int(label) for label in y})
+    fig, ax = plt.subplots(figsize=(6, 5.4), constrained_layout=True)
+    if single_output:
+        # The score itself, split at the threshold: contouring the continuous
+        # score draws the boundary smoothly between grid points.
+        n_regions = 2
+        low = min(min(row) for row in grid)
+        high = max(max(row) for row in grid)
+        levels = [min(low, t - 1e-9), t, max(high, t + 1e-9)]
+        boundary = [t]
+    else:
+        n_regions = max(max(region(c) for c in classes), int(max(max(row) for row in grid))) + 1
+        levels = [c - 0.5 for c in range(n_regions + 1)]
+        boundary = levels[1:-1]
+    tints = ListedColormap([_tint(_COLORS[c % len(_COLORS)]) for c in range(n_regions)])
+    ax.contourf(gx, gy, grid, levels=levels, cmap=tints)
+    ax.contour(gx, gy, grid, levels=boundary, colors="black", linewidths=1.2)
+    for c in classes:
+        members = [x for x, label in zip(X, y) if int(label) == c]
+        ax.scatter(
+            [x[0] for x in members],
+            [x[1] for x in members],
+            s=22,
+            color=_COLORS[region(c) % len(_COLORS)],
+            edgecolors="black",
+            linewidths=0.5,
+            label=f"class {c}",
+        )
+    ax.set(xlim=(x_lo, x_hi), ylim=(y_lo, y_hi), xlabel="$x_1$", ylabel="$x_2$", title=title)
+    ax.legend(loc="upper right", framealpha=0.9)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _region_value(out: Value | list[Value]) -> float:
+    """The score of one output, or the index of the largest of several outputs."""
+    if isinstance(out, Value):
+        return out.data
+    scores = [o.data for o in out]
+    return float(scores.index(max(scores)))
+
+
+def _tint(color: str, amount: float = 0.7) -> tuple[float, float, float]:
+    """``color`` mixed with white (amount 0: unchanged, 1: white)."""
+    r, g, b = (int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return (r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)

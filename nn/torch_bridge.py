@@ -1,0 +1,140 @@
+"""The bridge to PyTorch, for users who outgrow a scalar engine.
+
+``to_torch(mlp)`` builds a ``torch.nn.Sequential`` of ``Linear`` layers and
+activation modules in float64 with the same weights: ``Linear.weight[j, k]``
+is ``w_jk`` (row = receiving neuron j, column = sending neuron k, the
+curriculum's W^l) and ``Linear.bias[j]`` is ``b_j``. On the same inputs the
+two models give the same outputs and, after the same loss, the same
+gradients. ``from_torch(sequential)`` goes back. Both need the ``torch`` extra.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import Any
+
+from nn.activations import is_named
+from nn.layers import MLP
+
+_TO_TORCH = {
+    "relu": "ReLU",
+    "leaky_relu": "LeakyReLU",
+    "tanh": "Tanh",
+    "sigmoid": "Sigmoid",
+    "swish": "SiLU",
+}
+
+
+def _torch() -> Any:
+    try:
+        import torch
+    except ImportError as error:
+        raise ImportError("the PyTorch bridge needs PyTorch: pip install 'chainrule[torch]'") from error
+    return torch
+
+
+def to_torch(model: MLP) -> Any:
+    """A ``torch.nn.Sequential`` in float64 computing the same function as ``model``.
+
+    Each layer becomes ``Linear(n_{l-1}, n_l)`` followed by its activation
+    module (none for a linear layer; ``LeakyReLU(0.01)``, ``SiLU`` for swish).
+
+    Raises:
+        ImportError: PyTorch is missing (the ``torch`` extra).
+        TypeError: ``model`` is not an ``MLP``.
+        ValueError: An activation is a callable rather than a named one.
+    """
+    torch = _torch()
+    if not isinstance(model, MLP):
+        raise TypeError(f"to_torch converts an MLP, got {type(model).__name__}")
+    modules = []
+    for i, layer in enumerate(model.layers):
+        if not is_named(layer.neurons[0].f):
+            raise ValueError(
+                f"layers.{i}: an activation given as a function ({layer.activation!r}) has no "
+                "PyTorch equivalent; use a named activation"
+            )
+        linear = torch.nn.Linear(layer.nin, layer.nout, bias=model.bias, dtype=torch.float64)
+        with torch.no_grad():
+            linear.weight.copy_(torch.tensor([[w.data for w in row] for row in layer.W], dtype=torch.float64))
+            if model.bias:
+                linear.bias.copy_(torch.tensor([b.data for b in layer.b], dtype=torch.float64))  # type: ignore[union-attr]
+        modules.append(linear)
+        if layer.activation != "linear":
+            modules.append(getattr(torch.nn, _TO_TORCH[layer.activation])())
+    return torch.nn.Sequential(*modules)
+
+
+def _activation_name(module: Any, torch: Any) -> str:
+    for name, cls in _TO_TORCH.items():
+        if type(module) is getattr(torch.nn, cls):
+            if name == "leaky_relu" and module.negative_slope != 0.01:
+                raise ValueError(
+                    f"LeakyReLU(negative_slope={module.negative_slope}) is not supported: "
+                    "chainrule's named leaky_relu has slope 0.01"
+                )
+            return name
+    if type(module) is torch.nn.Identity:
+        return "linear"
+    supported = ", ".join(["Linear", "Identity", *_TO_TORCH.values()])
+    raise ValueError(f"from_torch: unsupported module {module!r}; expected only {supported}")
+
+
+def from_torch(sequential: Any) -> MLP:
+    """The ``MLP`` with the weights of a ``torch.nn.Sequential`` of ``Linear`` and activations.
+
+    The Sequential must be ``Linear`` layers, each followed by at most one
+    activation module (``ReLU``, ``LeakyReLU(0.01)``, ``Tanh``, ``Sigmoid``,
+    ``SiLU``, ``Identity``), with the same activation after every hidden layer
+    and all layers with or all without biases.
+
+    Raises:
+        ImportError: PyTorch is missing.
+        ValueError: A structure an ``MLP`` cannot represent.
+    """
+    torch = _torch()
+    if not isinstance(sequential, torch.nn.Sequential):
+        raise TypeError(f"from_torch expects a torch.nn.Sequential, got {type(sequential).__name__}")
+    linears: list[Any] = []
+    activations: list[str] = []
+    for module in sequential:
+        if isinstance(module, torch.nn.Linear):
+            if linears and len(activations) < len(linears):
+                activations.append("linear")
+            linears.append(module)
+        elif not linears or len(activations) == len(linears):
+            raise ValueError(f"from_torch: {module!r} must follow a Linear layer (one activation per layer)")
+        else:
+            activations.append(_activation_name(module, torch))
+    if not linears:
+        raise ValueError("from_torch: the Sequential has no Linear layer")
+    if len(activations) < len(linears):
+        activations.append("linear")
+    hidden = set(activations[:-1])
+    if len(hidden) > 1:
+        raise ValueError(f"from_torch: the hidden layers must share one activation, got {sorted(hidden)}")
+    with_bias = {linear.bias is not None for linear in linears}
+    if len(with_bias) > 1:
+        raise ValueError("from_torch: either every Linear layer has a bias or none has")
+    for before, after in pairwise(linears):
+        if after.in_features != before.out_features:
+            raise ValueError(
+                f"from_torch: a Linear with {before.out_features} outputs feeds one with {after.in_features} inputs"
+            )
+    model = MLP(
+        linears[0].in_features,
+        [linear.out_features for linear in linears],
+        activations[0] if len(linears) > 1 else "relu",
+        activations[-1],
+        with_bias.pop(),
+        seed=0,
+    )
+    for layer, linear in zip(model.layers, linears):
+        weight = linear.weight.detach().double().tolist()
+        bias = linear.bias.detach().double().tolist() if linear.bias is not None else None
+        for j, neuron in enumerate(layer.neurons):
+            for k, w in enumerate(neuron.w):
+                w.data = weight[j][k]
+            if bias is not None and neuron.b is not None:
+                neuron.b.data = bias[j]
+    return model

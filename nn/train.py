@@ -1,0 +1,287 @@
+r"""Training by mini-batch gradient descent, and the measures of a classifier.
+
+:func:`fit` runs the curriculum's stochastic gradient descent: each epoch
+shuffles the training examples, cuts them into mini-batches, and for each
+batch computes the batch's mean loss C, ``backward()`` (every ∂C/∂θ), and one
+optimizer step θ ← θ - α ∂C/∂θ.
+
+Classes are read from a model's outputs as follows (:func:`predict`):
+
+* one output: class 1 when the output is above ``threshold``, else class 0
+  (or -1: a label counts as class 1 when it is above the threshold, so 0/1
+  and ±1 labels both work). The default threshold is 0.5 for a sigmoid output
+  (a probability) and 0 otherwise (a score, a logit, or tanh);
+* several outputs: the index of the largest (labels are ints 0..K-1).
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import numbers
+import random
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from autograd import Value, no_grad
+from nn.layers import MLP
+from nn.losses import Loss, l2_penalty, resolve_loss
+from nn.optim import Optimizer
+
+
+def _output_activation(model: MLP) -> str:
+    return str(getattr(model, "output_activation", "linear"))
+
+
+def default_threshold(model: MLP) -> float:
+    """0.5 for a model whose output activation is the sigmoid, else 0.0."""
+    return 0.5 if _output_activation(model) == "sigmoid" else 0.0
+
+
+def _is_correct(output: Any, label: Any, threshold: float) -> bool:
+    if isinstance(output, Value):
+        return (output.data > threshold) == (float(label) > threshold)
+    scores = [o.data for o in output]
+    return scores.index(max(scores)) == label
+
+
+def _check_data(X: Sequence, y: Sequence, what: str) -> None:
+    if len(X) != len(y):
+        raise ValueError(f"{what}: {len(X)} examples but {len(y)} labels (one label per example expected)")
+    if not X:
+        raise ValueError(f"{what}: no examples")
+
+
+def predict(model: MLP, X: Sequence[Sequence[float]], threshold: float | None = None) -> list[int]:
+    """The class of each example (see the module docstring), computed without a graph.
+
+    Args:
+        model: A callable module (an ``MLP``).
+        X: The examples, one per row.
+        threshold: For one output; default :func:`default_threshold`.
+
+    Returns:
+        One int per example: 1 or 0 for one output, the argmax for several.
+    """
+    t = default_threshold(model) if threshold is None else threshold
+    classes = []
+    with no_grad():
+        for x in X:
+            out = model(x)
+            if isinstance(out, Value):
+                classes.append(1 if out.data > t else 0)
+            else:
+                scores = [o.data for o in out]
+                classes.append(scores.index(max(scores)))
+    return classes
+
+
+def accuracy(model: MLP, X: Sequence[Sequence[float]], y: Sequence, threshold: float | None = None) -> float:
+    """The share of examples whose predicted class is their label, in [0, 1].
+
+    Args:
+        model: A callable module.
+        X: The examples.
+        y: Labels: 0/1 or ±1 for one output, class indices for several.
+        threshold: For one output; default :func:`default_threshold`.
+    """
+    return evaluate(model, X, y, threshold=threshold).accuracy
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A model's measures on a data set.
+
+    Attributes:
+        loss: The mean loss (None when no loss was asked for).
+        accuracy: The share of correct predictions.
+    """
+
+    loss: float | None
+    accuracy: float
+
+
+def evaluate(
+    model: MLP,
+    X: Sequence[Sequence[float]],
+    y: Sequence,
+    loss: str | Loss | None = None,
+    threshold: float | None = None,
+) -> Evaluation:
+    """Loss and accuracy of ``model`` on ``(X, y)``, without recording a graph.
+
+    Args:
+        model: A callable module.
+        X: The examples.
+        y: Their labels / targets, in the convention of ``loss``.
+        loss: A loss name or function (see :mod:`nn.losses`), or None.
+        threshold: For one output; default :func:`default_threshold`.
+    """
+    _check_data(X, y, "evaluate")
+    t = default_threshold(model) if threshold is None else threshold
+    with no_grad():
+        outputs = [model(x) for x in X]
+        correct = sum(_is_correct(o, label, t) for o, label in zip(outputs, y))
+        value = None if loss is None else resolve_loss(loss)[1](outputs, y).data
+    return Evaluation(value, correct / len(X))
+
+
+@dataclass
+class History:
+    """What :func:`fit` measured, one entry per epoch.
+
+    Attributes:
+        loss: Mean training loss of the epoch's batches (the loss alone,
+            without the L2 penalty), weighted by batch size.
+        accuracy: Training accuracy of the epoch, from the outputs of the
+            training passes themselves (the model changes during the epoch).
+        val_loss: Loss on the validation data at the end of the epoch (empty
+            without validation data).
+        val_accuracy: Accuracy on the validation data at the end of the epoch.
+        lr: Learning rate of the epoch's last step.
+    """
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+    lr: list[float] = field(default_factory=list)
+
+    def rows(self) -> list[dict[str, float]]:
+        """One dict per epoch: ``epoch`` (from 1) and every measure recorded."""
+        columns = {"loss": self.loss, "accuracy": self.accuracy, "lr": self.lr}
+        if self.val_loss:
+            columns |= {"val_loss": self.val_loss, "val_accuracy": self.val_accuracy}
+        return [
+            {"epoch": epoch + 1, **{name: values[epoch] for name, values in columns.items()}}
+            for epoch in range(len(self.loss))
+        ]
+
+    def to_csv(self, path: str) -> None:
+        """Write :meth:`rows` as CSV with a header line."""
+        rows = self.rows()
+        fields = list(rows[0]) if rows else ["epoch", "loss", "accuracy", "lr"]
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(rows)
+
+
+def _positive_int(n: object, what: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"{what} must be a positive int, got {n!r}")
+    return n
+
+
+def _progress_bar(epochs: int, progress: bool | None) -> Any:
+    show = sys.stderr.isatty() if progress is None else progress
+    if not show:
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError as error:
+        raise ImportError("the progress bar needs tqdm: pip install 'chainrule[train]'") from error
+    return tqdm(total=epochs, unit="epoch", desc="training", file=sys.stderr, dynamic_ncols=True)
+
+
+def fit(
+    model: MLP,
+    X: Sequence[Sequence[float]],
+    y: Sequence,
+    *,
+    loss: str | Loss,
+    optimizer: Optimizer,
+    epochs: int = 100,
+    batch_size: int = 32,
+    seed: int = 0,
+    l2: float = 0.0,
+    validation: tuple[Sequence[Sequence[float]], Sequence] | None = None,
+    threshold: float | None = None,
+    progress: bool | None = None,
+) -> History:
+    r"""Train ``model`` by mini-batch stochastic gradient descent.
+
+    Each epoch shuffles the examples (``random.Random(seed)``, so the same
+    seed gives the same run) and, for each batch B of at most ``batch_size``
+    examples, minimises C_B = loss(outputs, targets) + l2 Σ_θ θ²:
+    ``optimizer.zero_grad()``, ``C_B.backward()``, ``optimizer.step()``.
+
+    Args:
+        model: The model (an ``MLP``), called on each example.
+        X: Training examples, one per row.
+        y: Their targets, in the loss's convention (±1 for ``"hinge"``, 0/1 for
+            the binary cross-entropies, class indices for ``"cross_entropy"``).
+        loss: A name of :data:`nn.losses.LOSSES` or a loss function.
+        optimizer: An optimizer over ``model.parameters()``.
+        epochs: Passes over the data.
+        batch_size: Examples per step (the last batch of an epoch may be smaller).
+        seed: Seed of the shuffles.
+        l2: Strength λ of an L2 penalty added to each batch's loss (0: none).
+        validation: Optional ``(X_val, y_val)`` measured after each epoch.
+        threshold: Decision threshold for accuracy with one output
+            (default: 0.5 after a sigmoid, else 0).
+        progress: Show a tqdm progress bar; None (default) shows it only when
+            standard error is a terminal.
+
+    Returns:
+        The :class:`History` of the run.
+    """
+    _check_data(X, y, "fit")
+    epochs = _positive_int(epochs, "epochs")
+    batch_size = _positive_int(batch_size, "batch_size")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be an nn.optim optimizer (SGD, Adam), got {type(optimizer).__name__}")
+    if isinstance(l2, bool) or not isinstance(l2, numbers.Real) or not l2 >= 0:
+        raise ValueError(f"l2 must be a number >= 0, got {l2!r}")
+    if validation is not None:
+        _check_data(validation[0], validation[1], "fit validation")
+    loss_fn = resolve_loss(loss)[1]
+    t = default_threshold(model) if threshold is None else threshold
+    params = model.parameters()
+    rng = random.Random(seed)
+    order = list(range(len(X)))
+    history = History()
+    bar = _progress_bar(epochs, progress)
+    # NOTE: speed: the engine's graphs hold no reference cycles, so reference
+    # counting frees each batch's graph; the cyclic collector would only
+    # rescan the hundreds of thousands of live nodes of a batch, again and
+    # again (about a third of the training time). It is switched off while
+    # training and restored afterwards.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(epochs):
+            rng.shuffle(order)
+            total_loss, correct = 0.0, 0
+            for start in range(0, len(order), batch_size):
+                batch = order[start : start + batch_size]
+                outputs = [model(X[i]) for i in batch]
+                targets = [y[i] for i in batch]
+                data_loss = loss_fn(outputs, targets)
+                cost = data_loss + l2_penalty(params, l2) if l2 else data_loss
+                optimizer.zero_grad()
+                cost.backward()
+                lr = optimizer.current_lr
+                optimizer.step()
+                total_loss += data_loss.data * len(batch)
+                correct += sum(_is_correct(o, label, t) for o, label in zip(outputs, targets))
+            history.loss.append(total_loss / len(X))
+            history.accuracy.append(correct / len(X))
+            history.lr.append(lr)
+            postfix = {"loss": f"{history.loss[-1]:.4f}", "acc": f"{history.accuracy[-1]:.3f}"}
+            if validation is not None:
+                measured = evaluate(model, validation[0], validation[1], loss_fn, t)
+                history.val_loss.append(float(measured.loss))  # type: ignore[arg-type]
+                history.val_accuracy.append(measured.accuracy)
+                postfix["val_acc"] = f"{measured.accuracy:.3f}"
+            if bar is not None:
+                bar.set_postfix(postfix, refresh=False)
+                bar.update(1)
+    finally:
+        if collecting:
+            gc.enable()
+        if bar is not None:
+            bar.close()
+    return history
