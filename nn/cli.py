@@ -3,6 +3,7 @@
 Subcommands:
     demo    the lecture's worked example, forward and backward, printed.
     train   train an MLP on a small data set; write the model, its history and pictures.
+    draw    draw the computation graph of an expression, after backward (Graphviz).
 """
 
 from __future__ import annotations
@@ -235,6 +236,106 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+_DRAW_DESCRIPTION = """\
+Build the computation graph of an arithmetic expression, run backward() from
+it and draw the graph: every value with its data and gradient, every operation
+as a node, every edge labelled with its local derivative. The expression may use
+numbers, the --var names, + - * / **, unary minus and the functions
+exp log sqrt tanh sigmoid relu leaky_relu swish silu softplus sin cos abs.
+
+  chainrule draw "x*y + tanh(x)" --var x=2.0 --var y=-3 -o graph.svg
+  chainrule draw "sigmoid(w*x + b)" --var w=0.5 --var x=2 --var b=-1 --steps steps/
+
+The format is taken from the extension of -o: .svg, .png, .pdf or .dot.
+An expression starting with a minus sign goes last, after --:
+  chainrule draw --var x=3 -o graph.svg -- "-x*x"
+--steps DIR writes one SVG per step of backward and steps.html, a page with a
+slider to walk through them (it needs no network).
+"""
+
+
+def _variable(text: str) -> tuple[str, float]:
+    """``"x=2.0"`` -> ``("x", 2.0)`` (argparse type of ``--var``)."""
+    from autograd.expression import ExpressionError, check_variable_name
+
+    name, sep, number = text.partition("=")
+    name = name.strip()
+    if not sep:
+        raise argparse.ArgumentTypeError(f"expected NAME=NUMBER, got {text!r}")
+    try:
+        check_variable_name(name)
+    except ExpressionError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    try:
+        return name, float(number)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{name}: expected a number, got {number.strip()!r}") from None
+
+
+def add_draw_command(commands: Any) -> None:
+    """Add the ``draw`` subcommand to the subparsers ``commands``."""
+    draw = commands.add_parser(
+        "draw",
+        help="draw the computation graph of an expression, with its gradients",
+        description=_DRAW_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    draw.add_argument("expression", metavar="EXPR", help='the expression, e.g. "x*y + tanh(x)"')
+    draw.add_argument("--var", type=_variable, action="append", default=[], metavar="NAME=VALUE",
+                      help="a variable and its value (repeat for each variable)")
+    draw.add_argument("-o", "--output", metavar="FILE",
+                      help="the picture to write: .svg, .png, .pdf or .dot")
+    draw.add_argument("--steps", metavar="DIR",
+                      help="also write the step-through of backward into DIR (SVGs and steps.html)")
+    draw.add_argument("--rankdir", choices=["LR", "TB"], default="LR",
+                      help="layout: left to right or top to bottom (default: %(default)s)")
+    draw.add_argument("--no-edge-labels", action="store_true",
+                      help="do not label edges with local derivatives")
+    draw.set_defaults(run=run_draw)
+
+
+def run_draw(args: argparse.Namespace) -> int:
+    """Run ``chainrule draw``: parse, backward, write; 2 with a message on bad input."""
+    import graphviz
+
+    from autograd.expression import ExpressionError, evaluate_expression
+    from autograd.render import draw_dot, write_graph
+    from autograd.steps import save_steps
+
+    try:
+        if args.output is None and args.steps is None:
+            raise ValueError("nothing to write: give -o FILE and/or --steps DIR")
+        names = [name for name, _ in args.var]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"--var given more than once for: {', '.join(repeated)}")
+        variables = {name: Value(number, label=name) for name, number in args.var}
+        root = evaluate_expression(args.expression, variables)
+        if not root.label:
+            root.label = "out"
+        root.backward()
+        edge_labels = not args.no_edge_labels
+        if args.output is not None:
+            graph = draw_dot(root, rankdir=args.rankdir, edge_labels=edge_labels)
+            written = write_graph(graph, args.output)
+            print(f"wrote {written}")
+        if args.steps is not None:
+            saved = save_steps(root, args.steps, title=f"Backward through {args.expression}",
+                               rankdir=args.rankdir, edge_labels=edge_labels)
+            print(f"wrote {len(saved.svgs)} steps and {saved.html}")
+    except graphviz.ExecutableNotFound:
+        print("chainrule draw: error: Graphviz's dot program is not installed "
+              "(Debian/Ubuntu: apt-get install graphviz)", file=sys.stderr)
+        return 2
+    except (ExpressionError, ValueError, TypeError, OSError) as error:
+        print(f"chainrule draw: error: {error}", file=sys.stderr)
+        return 2
+    print(f"{root.label} = {root.data:g}")
+    for name, value in variables.items():
+        print(f"  d{root.label}/d{name} = {value.grad:g}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``chainrule`` command."""
     parser = argparse.ArgumentParser(
@@ -246,6 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="print a worked example of the chain rule")
     demo.set_defaults(run=run_demo)
     add_train_command(commands)
+    add_draw_command(commands)
     return parser
 
 

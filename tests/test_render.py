@@ -1,0 +1,644 @@
+"""draw_dot: the DOT source (nodes, edges, labels, clusters), real rendering by dot, limits.
+
+Numbers are checked against hand derivations (the micrograd lecture's examples),
+``math`` and central finite differences, never against the engine alone.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import struct
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+import graphviz
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd import Value, topological_order
+from autograd.render import (
+    DEFAULT_MAX_NODES,
+    Neuron,
+    draw_dot,
+    find_neurons,
+    parameter_owner,
+    path_to_output,
+    write_graph,
+)
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+# ---------------------------------------------------------------------------
+# A reader of the DOT text draw_dot writes (also used by the step-through tests)
+# ---------------------------------------------------------------------------
+
+_ATTR = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^\s\]]+)')
+_NODE = re.compile(r"^\s*([A-Za-z_]\w*) \[(.*)\]$")
+_EDGE = re.compile(r"^\s*([A-Za-z_]\w*) -> ([A-Za-z_]\w*)(?: \[(.*)\])?$")
+_OPEN = re.compile(r"^\s*subgraph (\w+) \{$")
+
+
+def attributes(text: str) -> dict[str, str]:
+    """``label="x" shape=record`` -> ``{"label": "x", "shape": "record"}`` (quotes removed)."""
+    found = {}
+    for key, value in _ATTR.findall(text):
+        found[key] = value[1:-1] if value.startswith('"') else value
+    return found
+
+
+@dataclass
+class Dot:
+    """Nodes (id -> attributes), enclosing cluster labels (outermost first), edges in order."""
+
+    nodes: dict[str, dict[str, str]] = field(default_factory=dict)
+    clusters: dict[str, list[str]] = field(default_factory=dict)
+    cluster_labels: list[str] = field(default_factory=list)
+    edges: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+
+    def label(self, node_id: str) -> str:
+        return self.nodes[node_id].get("label", "")
+
+    def edges_between(self, tail: str, head: str) -> list[dict[str, str]]:
+        return [attrs for t, h, attrs in self.edges if (t, h) == (tail, head)]
+
+
+def parse_dot(source: str) -> Dot:
+    """Read the DOT text of a graph drawn by ``draw_dot`` (one statement per line)."""
+    dot = Dot()
+    stack: list[list[str]] = []  # per open subgraph: [name, label]
+    for line in source.splitlines():
+        opened = _OPEN.match(line)
+        if opened:
+            stack.append([opened.group(1), ""])
+            continue
+        if line.strip() == "}":
+            if stack:
+                stack.pop()
+            continue
+        bare = "[" not in line and "->" not in line
+        if stack and bare and "label=" in line and not stack[-1][1]:
+            stack[-1][1] = attributes(line.strip())["label"]
+            dot.cluster_labels.append(stack[-1][1])
+            continue
+        edge = _EDGE.match(line)
+        if edge:
+            dot.edges.append((edge.group(1), edge.group(2), attributes(edge.group(3) or "")))
+            continue
+        node = _NODE.match(line)
+        if node and node.group(1) not in ("graph", "node", "edge"):
+            dot.nodes[node.group(1)] = attributes(node.group(2))
+            dot.clusters[node.group(1)] = [label for _, label in stack]
+    return dot
+
+
+def svg_texts(svg: bytes | str) -> list[str]:
+    """Every text element of an SVG, parsed as XML (so the SVG must be well formed)."""
+    root = ET.fromstring(svg)
+    return [t.text or "" for t in root.iter(SVG + "text")]
+
+
+# ---------------------------------------------------------------------------
+# Graphs
+# ---------------------------------------------------------------------------
+
+
+def lecture_graph() -> dict[str, Value]:
+    """L = (a*b + c) * f with a=2, b=-3, c=10, f=-2, after backward."""
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c, f = Value(10.0, label="c"), Value(-2.0, label="f")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    L.backward()
+    return dict(a=a, b=b, c=c, f=f, e=e, d=d, L=L)
+
+
+def tanh_neuron() -> dict[str, Value]:
+    """The lecture's neuron o = tanh(x1*w1 + x2*w2 + b), after backward."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1*w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2*w2"
+    s = x1w1 + x2w2
+    s.label = "x1*w1 + x2*w2"
+    n = s + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    o.backward()
+    return dict(x1=x1, x2=x2, w1=w1, w2=w2, b=b, x1w1=x1w1, x2w2=x2w2, s=s, n=n, o=o)
+
+
+def hand_mlp(sizes: list[int], x: list[float], seed: int = 0):
+    """An MLP built from Values with the nn naming contract; tanh hidden, linear output.
+
+    Returns (outputs, neurons) where neurons maps each dotted name to its (z, a).
+    """
+    rng = random.Random(seed)
+    acts = [Value(v, label=f"x{i}") for i, v in enumerate(x)]
+    neurons: dict[str, tuple[Value, Value]] = {}
+    for layer in range(1, len(sizes)):
+        out = []
+        for j in range(sizes[layer]):
+            name = f"layers.{layer - 1}.neurons.{j}"
+            w = [Value(rng.uniform(-1, 1), label=f"{name}.w.{k}") for k in range(sizes[layer - 1])]
+            b = Value(rng.uniform(-1, 1), label=f"{name}.b")
+            z = sum((wk * ak for wk, ak in zip(w, acts)), b)
+            a = z if layer == len(sizes) - 1 else z.tanh()
+            neurons[name] = (z, a)
+            out.append(a)
+        acts = out
+    return acts, neurons
+
+
+def ids(root: Value) -> dict[Value, str]:
+    """The node ids draw_dot uses: positions in topological order."""
+    return {node: f"n{i}" for i, node in enumerate(topological_order(root))}
+
+
+# ---------------------------------------------------------------------------
+# The lecture graph
+# ---------------------------------------------------------------------------
+
+
+def test_lecture_graph_has_one_record_per_value_and_one_node_per_operation():
+    g = lecture_graph()
+    graph = draw_dot(g["L"])
+    assert isinstance(graph, graphviz.Digraph)
+    assert graph.format == "svg"
+    dot = parse_dot(graph.source)
+    records = [n for n, attrs in dot.nodes.items() if attrs.get("shape") == "record"]
+    ops = sorted(attrs["label"] for n, attrs in dot.nodes.items() if n.endswith("_op"))
+    assert len(records) == 7
+    assert ops == ["*", "*", "+"]
+    # one edge per operand (6) and one from each operation to its result (3)
+    assert len(dot.edges) == 9
+
+
+def test_lecture_records_show_label_data_and_grad_as_in_the_lecture():
+    g = lecture_graph()
+    node_id = ids(g["L"])
+    dot = parse_dot(draw_dot(g["L"]).source)
+    expected = {
+        "a": "{ a | data 2.0000 | grad 6.0000 }",
+        "b": "{ b | data -3.0000 | grad -4.0000 }",
+        "c": "{ c | data 10.0000 | grad -2.0000 }",
+        "f": "{ f | data -2.0000 | grad 4.0000 }",
+        "e": "{ e | data -6.0000 | grad -2.0000 }",
+        "d": "{ d | data 4.0000 | grad -2.0000 }",
+        "L": "{ L | data -8.0000 | grad 1.0000 }",
+    }
+    for name, record in expected.items():
+        assert dot.label(node_id[g[name]]) == record
+
+
+def test_each_operation_sits_between_its_operands_and_its_result():
+    g = lecture_graph()
+    node_id = ids(g["L"])
+    dot = parse_dot(draw_dot(g["L"]).source)
+    e, a, b = node_id[g["e"]], node_id[g["a"]], node_id[g["b"]]
+    assert dot.label(e + "_op") == "*"
+    assert [(t, h) for t, h, _ in dot.edges if h == e + "_op"] == [(a, e + "_op"), (b, e + "_op")]
+    assert len(dot.edges_between(e + "_op", e)) == 1
+    assert all(not n.endswith("_op") or n[:-3] in dot.nodes for n in dot.nodes)
+
+
+def test_hidden_gradients_and_number_format():
+    g = lecture_graph()
+    node_id = ids(g["L"])
+    plain = parse_dot(draw_dot(g["L"], show_grad=False).source)
+    assert plain.label(node_id[g["a"]]) == "{ a | data 2.0000 }"
+    assert "grad" not in draw_dot(g["L"], show_grad=False).source
+    sci = parse_dot(draw_dot(g["L"], number_format=".2e").source)
+    assert sci.label(node_id[g["b"]]) == "{ b | data -3.00e+00 | grad -4.00e+00 }"
+
+
+def test_unlabelled_values_have_no_empty_label_field():
+    x = Value(3.0)
+    y = x * 2
+    dot = parse_dot(draw_dot(y).source)
+    assert dot.label("n0") == "{ data 3.0000 | grad 0.0000 }"
+    assert dot.label("n1") == "{ data 2.0000 | grad 0.0000 }"  # the constant 2
+
+
+@pytest.mark.parametrize("bad", ["RL", "lr", "", "BT", None])
+def test_rankdir_other_than_lr_or_tb_is_a_value_error(bad):
+    g = lecture_graph()
+    with pytest.raises(ValueError, match="rankdir must be 'LR' or 'TB'"):
+        draw_dot(g["L"], rankdir=bad)
+
+
+def test_rankdir_tb_is_written_to_the_graph():
+    g = lecture_graph()
+    assert "rankdir=TB" in draw_dot(g["L"], rankdir="TB").source
+    assert "rankdir=LR" in draw_dot(g["L"]).source
+
+
+@pytest.mark.parametrize("bad", ["%d", "x", ".4q"])
+def test_bad_number_format_is_a_value_error_naming_it(bad):
+    with pytest.raises(ValueError, match="number_format"):
+        draw_dot(Value(1.0), number_format=bad)
+
+
+def test_root_must_be_a_value():
+    with pytest.raises(TypeError, match="root must be a Value"):
+        draw_dot(3.0)
+
+
+# ---------------------------------------------------------------------------
+# Repeated operands and edge labels (local derivatives)
+# ---------------------------------------------------------------------------
+
+
+def test_a_plus_a_and_x_times_x_draw_two_edges():
+    a = Value(3.0, label="a")
+    s = a + a
+    dot = parse_dot(draw_dot(s).source)
+    assert len(dot.edges_between("n0", "n1_op")) == 2
+    x = Value(3.0, label="x")
+    sq = x * x
+    sq.backward()
+    dot = parse_dot(draw_dot(sq, edge_labels=True).source)
+    both = dot.edges_between("n0", "n1_op")
+    # d(x*x)/d(first operand) = second operand = 3, and the same for the second;
+    # x.grad = 3 + 3 = 6 = 2x, the derivative of x^2
+    assert [float(e["label"]) for e in both] == [3.0, 3.0]
+    assert x.grad == 6.0
+
+
+def test_tanh_neuron_edge_labels_are_the_hand_derived_local_derivatives():
+    g = tanh_neuron()
+    node_id = ids(g["o"])
+    dot = parse_dot(draw_dot(g["o"], edge_labels=True, number_format=".6f").source)
+
+    def label(parent: str, result: str) -> list[float]:
+        edges = dot.edges_between(node_id[g[parent]], node_id[g[result]] + "_op")
+        return [float(e["label"]) for e in edges]
+
+    assert label("n", "o") == pytest.approx([1 - math.tanh(g["n"].data) ** 2], abs=1e-6)
+    assert label("n", "o") == pytest.approx([0.5], abs=1e-6)  # 1 - (1/√2)^2
+    assert label("x1", "x1w1") == [-3.0]  # ∂(x1 w1)/∂x1 = w1
+    assert label("w1", "x1w1") == [2.0]  # ∂(x1 w1)/∂w1 = x1
+    assert label("x2", "x2w2") == [1.0]
+    assert label("w2", "x2w2") == [0.0]
+    assert label("b", "n") == [1.0]
+    assert label("s", "n") == [1.0]
+
+
+def _sum_over_paths(dot: Dot, root_id: str) -> dict[str, float]:
+    """Σ over paths from each node to the root of the product of edge labels, from the DOT only."""
+    into: dict[str, list[tuple[str, float]]] = {}
+    for tail, head, attrs in dot.edges:
+        if head.endswith("_op"):
+            into.setdefault(head[:-3], []).append((tail, float(attrs["label"])))
+    order = sorted((n for n in dot.nodes if not n.endswith("_op")), key=lambda n: -int(n[1:]))
+    total = {n: 0.0 for n in order}
+    total[root_id] = 1.0
+    for node in order:  # results before operands: ids are topological positions
+        for parent, local in into.get(node, []):
+            total[parent] += local * total[node]
+    return total
+
+
+def test_leaf_gradient_is_the_sum_over_paths_of_products_of_edge_labels():
+    g = lecture_graph()
+    node_id = ids(g["L"])
+    dot = parse_dot(draw_dot(g["L"], edge_labels=True, number_format=".17g").source)
+    totals = _sum_over_paths(dot, node_id[g["L"]])
+    # the lecture's hand derivation: dL/da = f*b, dL/db = f*a, dL/dc = f, dL/df = a*b + c
+    assert totals[node_id[g["a"]]] == 6.0
+    assert totals[node_id[g["b"]]] == -4.0
+    assert totals[node_id[g["c"]]] == -2.0
+    assert totals[node_id[g["f"]]] == 4.0
+
+
+def test_edge_labels_match_finite_differences_on_a_graph_with_shared_nodes():
+    def f(x: float, y: float) -> float:
+        u = x * y
+        return math.tanh(u) * math.exp(x) + u / (y * y + 1.0) - (x - y) ** 2
+
+    x, y = Value(0.7, label="x"), Value(-1.3, label="y")
+    u = x * y
+    out = u.tanh() * x.exp() + u / (y * y + 1.0) - (x - y) ** 2
+    node_id = ids(out)
+    dot = parse_dot(draw_dot(out, edge_labels=True, number_format=".17g").source)
+    totals = _sum_over_paths(dot, node_id[out])
+    h = 1e-6
+    dfdx = (f(0.7 + h, -1.3) - f(0.7 - h, -1.3)) / (2 * h)
+    dfdy = (f(0.7, -1.3 + h) - f(0.7, -1.3 - h)) / (2 * h)
+    assert totals[node_id[x]] == pytest.approx(dfdx, rel=1e-6)
+    assert totals[node_id[y]] == pytest.approx(dfdy, rel=1e-6)
+
+
+def test_subtraction_and_division_show_the_engine_composition():
+    x, y = Value(6.0, label="x"), Value(3.0, label="y")
+    q = (x - y) / y
+    ops = sorted(attrs["label"] for n, attrs in parse_dot(draw_dot(q).source).nodes.items()
+                 if n.endswith("_op"))
+    # x - y = x + y*(-1);  (.)/y = (.) * y**-1
+    assert ops == ["*", "*", "**-1", "+"]
+
+
+# ---------------------------------------------------------------------------
+# Highlighting and roles
+# ---------------------------------------------------------------------------
+
+
+def test_highlight_marks_only_the_given_nodes():
+    g = lecture_graph()
+    node_id = ids(g["L"])
+    dot = parse_dot(draw_dot(g["L"], highlight=[g["e"]]).source)
+    marked = {n for n, attrs in dot.nodes.items() if attrs.get("penwidth") == "2.5"}
+    assert marked == {node_id[g["e"]], node_id[g["e"]] + "_op"}
+
+
+def test_path_from_a_marks_the_route_of_its_gradient_to_the_output():
+    g = lecture_graph()
+    node_id = ids(g["L"])
+    assert path_to_output(g["L"], g["a"]) == {g["a"], g["e"], g["d"], g["L"]}
+    dot = parse_dot(draw_dot(g["L"], path_from=g["a"]).source)
+    marked = {n for n, attrs in dot.nodes.items() if "penwidth" in attrs and "_op" not in n}
+    assert marked == {node_id[g[k]] for k in "aedL"}
+    red_edges = {(t, h) for t, h, attrs in dot.edges if attrs.get("color") == "#d62728"}
+    a, e, d, L = (node_id[g[k]] for k in "aedL")
+    assert (a, e + "_op") in red_edges and (node_id[g["b"]], e + "_op") not in red_edges
+    assert {(e, d + "_op"), (d, L + "_op"), (L + "_op", L)} <= red_edges
+
+
+def test_highlighting_a_node_outside_the_graph_is_a_value_error():
+    g = lecture_graph()
+    with pytest.raises(ValueError, match="not a node"):
+        draw_dot(g["L"], highlight=[Value(1.0)])
+    with pytest.raises(ValueError, match="path_from"):
+        draw_dot(g["L"], path_from=Value(1.0))
+
+
+def test_colour_by_role_distinguishes_input_parameter_constant_intermediate_output():
+    g = tanh_neuron()
+    k = Value(2.0)
+    loss = g["o"] * k
+    node_id = ids(loss)
+    dot = parse_dot(draw_dot(loss, color_by_role=True, parameters=[g["w1"], g["w2"], g["b"]]).source)
+    fill = {name: dot.nodes[node_id[v]]["fillcolor"] for name, v in g.items()}
+    assert fill["x1"] == fill["x2"] == "#d8f0d2"  # inputs
+    assert fill["w1"] == fill["w2"] == fill["b"] == "#d6e6f7"  # parameters
+    assert fill["n"] == fill["o"] == "#ffffff"  # intermediate
+    assert dot.nodes[node_id[k]]["fillcolor"] == "#ececec"  # constant
+    assert dot.nodes[node_id[loss]]["fillcolor"] == "#ffdfae"  # output
+    assert "parameter blue" in draw_dot(loss, color_by_role=True).source  # the legend
+
+
+# ---------------------------------------------------------------------------
+# Real rendering through dot
+# ---------------------------------------------------------------------------
+
+
+def test_svg_from_dot_is_xml_with_one_node_group_per_drawn_node():
+    g = tanh_neuron()
+    svg = draw_dot(g["o"], edge_labels=True).pipe(format="svg")
+    root = ET.fromstring(svg)
+    groups = [el for el in root.iter(SVG + "g") if el.get("class") == "node"]
+    edges = [el for el in root.iter(SVG + "g") if el.get("class") == "edge"]
+    assert len(groups) == 10 + 5  # 10 values, 5 operations
+    assert len(edges) == 5 * 1 + 4 * 2 + 1  # op -> result, operand -> op
+    texts = svg_texts(svg)
+    assert "x1*w1 + x2*w2" in texts and "data 0.7071" in texts and "grad -1.5000" in texts
+
+
+def test_png_and_pdf_from_dot(tmp_path):
+    g = lecture_graph()
+    png = write_graph(draw_dot(g["L"]), tmp_path / "lecture.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
+    assert width > 400 and height > 50
+    pdf = write_graph(draw_dot(g["L"]), tmp_path / "lecture.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    source = write_graph(draw_dot(g["L"]), tmp_path / "lecture.dot").read_text()
+    assert source == draw_dot(g["L"]).source
+
+
+def test_write_graph_refuses_unknown_extensions_and_leaves_no_temporary_files(tmp_path):
+    g = lecture_graph()
+    with pytest.raises(ValueError, match=r"\.svg, \.png, \.pdf, \.dot"):
+        write_graph(draw_dot(g["L"]), tmp_path / "graph.gif")
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        write_graph(draw_dot(g["L"]), tmp_path / "missing" / "graph.svg")
+    write_graph(draw_dot(g["L"]), tmp_path / "graph.SVG")
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.SVG"]
+    reference = tmp_path / "reference"
+    reference.write_text("x")
+    assert (tmp_path / "graph.SVG").stat().st_mode & 0o777 == reference.stat().st_mode & 0o777
+
+
+# ---------------------------------------------------------------------------
+# Escaping
+# ---------------------------------------------------------------------------
+
+HOSTILE = ['<b>x</b>', "{a|b}", 'q"uote', "back\\slash", "\\N", "end\\", "&lt;", "&amp;x",
+           "<>", '"', '\\"', "a\\nb", "|", "}{", "x&y;", "<<html>>", "\\l\\r"]
+
+
+def test_hostile_labels_render_exactly_as_written():
+    values = [Value(float(i), label=text) for i, text in enumerate(HOSTILE)]
+    total = values[0]
+    for v in values[1:]:
+        total = total + v
+    total.label = "two\nlines"
+    graph = draw_dot(total, edge_labels=True, color_by_role=True)
+    texts = svg_texts(graph.pipe(format="svg"))
+    for text in HOSTILE:
+        assert text in texts
+    assert "two" in texts and "lines" in texts
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.text(alphabet='<>{}|"\\&;#xN\'[]=-', min_size=1, max_size=10))
+def test_any_label_from_special_characters_renders_exactly(text):
+    x = Value(1.0, label=text)
+    y = x.tanh()
+    y.label = text
+    texts = svg_texts(draw_dot(y, edge_labels=True).pipe(format="svg"))
+    assert texts.count(text) >= 2
+
+
+def test_hostile_neuron_names_still_make_valid_clusters():
+    w = Value(0.5, label='lay"ers.0.neu{rons}.1.w.0')
+    x = Value(2.0, label="x")
+    z = w * x
+    a = z.tanh()
+    svg = draw_dot(a).pipe(format="svg")
+    texts = svg_texts(svg)
+    assert 'lay"ers.0' in texts and "neu{rons}.1" in texts
+
+
+# ---------------------------------------------------------------------------
+# Size guard and depth
+# ---------------------------------------------------------------------------
+
+
+def chain(depth: int) -> Value:
+    x = Value(0.1, label="x")
+    for _ in range(depth):
+        x = x.tanh()
+    return x
+
+
+def test_size_guard_refuses_large_graphs_with_a_helpful_message():
+    y = chain(1000)  # 1001 values and 1000 operations: 2001 nodes to draw
+    with pytest.raises(ValueError) as error:
+        draw_dot(y)
+    message = str(error.value)
+    assert "2001 nodes" in message and f"max_nodes={DEFAULT_MAX_NODES}" in message
+    assert "collapse=True" in message and "max_nodes=" in message
+    assert len(parse_dot(draw_dot(y, max_nodes=2001).source).nodes) == 2001
+    with pytest.raises(ValueError, match="max_nodes=10"):
+        draw_dot(chain(5), max_nodes=10)
+    with pytest.raises(ValueError, match="max_nodes must be a positive int"):
+        draw_dot(chain(1), max_nodes=0)
+
+
+def test_graph_100000_deep_is_refused_or_drawn_without_recursion():
+    y = chain(100_000)
+    with pytest.raises(ValueError, match="200001 nodes"):
+        draw_dot(y)
+    source = draw_dot(y, max_nodes=None).source
+    assert source.count("->") == 2 * 100_000
+    assert source.count("shape=record") == 100_001
+
+
+def test_drawing_uses_no_recursion():
+    y = chain(3000)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(150)
+    try:
+        full = draw_dot(y, max_nodes=None, edge_labels=True).source
+        collapsed = draw_dot(y, max_nodes=None, collapse=True).source
+    finally:
+        sys.setrecursionlimit(limit)
+    assert full.count("shape=record") == collapsed.count("shape=record") == 3001
+
+
+# ---------------------------------------------------------------------------
+# Graphs of nn models: neurons, clusters, the collapsed view
+# ---------------------------------------------------------------------------
+
+
+def test_parameter_owner_reads_dotted_names():
+    assert parameter_owner("layers.0.neurons.2.w.1") == "layers.0.neurons.2"
+    assert parameter_owner("layers.0.neurons.2.b") == "layers.0.neurons.2"
+    assert parameter_owner("a") is None
+    assert parameter_owner("x.0") is None
+    assert parameter_owner("a..b") is None
+
+
+def test_find_neurons_recovers_each_neurons_z_and_a():
+    (out,), neurons = hand_mlp([2, 3, 2, 1], [0.5, -1.0])
+    found = find_neurons(out)
+    assert [n.name for n in found] == list(neurons)
+    for n in found:
+        z, a = neurons[n.name]
+        assert n.z is z and n.a is a
+    assert found[-1].a is found[-1].z  # the linear output neuron
+
+
+def test_full_view_puts_each_neuron_in_a_cluster_inside_its_layer():
+    (out,), neurons = hand_mlp([2, 3, 2, 1], [0.5, -1.0])
+    loss = (out - 1.0) ** 2
+    loss.backward()
+    node_id = ids(loss)
+    dot = parse_dot(draw_dot(loss).source)
+    assert sorted(dot.cluster_labels) == sorted(
+        ["layers.0", "layers.1", "layers.2", "neurons.0", "neurons.1", "neurons.2", "neurons.0", "neurons.1", "neurons.0"]
+    )
+    for name, (z, a) in neurons.items():
+        layer, neuron = name.rsplit(".neurons.", 1)
+        for node in (z, a):
+            assert dot.clusters[node_id[node]] == [layer, f"neurons.{neuron}"]
+    w = next(v for v in node_id if v.label == "layers.1.neurons.1.w.0")
+    assert dot.clusters[node_id[w]] == ["layers.1", "neurons.1"]
+    assert dot.label(node_id[w]).startswith("{ w.0 | ")  # shown relative to its cluster
+    x0 = next(v for v in node_id if v.label == "x0")
+    assert dot.clusters[node_id[x0]] == []  # an input feeding every neuron of layer 0
+    assert dot.clusters[node_id[loss]] == []  # the loss is no neuron's
+
+
+def test_collapsed_view_draws_one_box_per_neuron_with_z_a_and_grads():
+    (out,), neurons = hand_mlp([2, 3, 2, 1], [0.5, -1.0])
+    loss = (out - 1.0) ** 2
+    loss.backward()
+    graph = draw_dot(loss, collapse=True, edge_labels=True, number_format=".6f")
+    dot = parse_dot(graph.source)
+    boxes = {n: attrs for n, attrs in dot.nodes.items() if n.startswith("neuron")}
+    assert len(boxes) == 6
+    z, a = neurons["layers.1.neurons.0"]
+    box = dot.label("neuron3")
+    assert box.startswith("{ neurons.0 | ")
+    assert f"z  {z.data:.6f}" in box and f"grad {z.grad:.6f}" in box
+    assert f"a = tanh(z)  {math.tanh(z.data):.6f}" in box and f"grad {a.grad:.6f}" in box
+    assert dot.clusters["neuron3"] == ["layers.1"]
+    between = [(t, h, attrs) for t, h, attrs in dot.edges if t.startswith("neuron") and h.startswith("neuron")]
+    assert len(between) == 3 * 2 + 2 * 1
+    # the edge from a neuron of layer 0 into neuron j of layer 1 carries ∂z_j/∂a_k = w_jk
+    weights = {v.label: v.data for v in topological_order(loss) if v.label.endswith(".w.2")}
+    into = [attrs for t, h, attrs in between if (t, h) == ("neuron2", "neuron3")]
+    assert [float(e["label"]) for e in into] == [pytest.approx(weights["layers.1.neurons.0.w.2"], abs=1e-6)]
+    inputs = [(t, h) for t, h, _ in dot.edges if h in ("neuron0", "neuron1", "neuron2")]
+    assert len(inputs) == 2 * 3
+    svg = graph.pipe(format="svg")
+    assert sum(1 for el in ET.fromstring(svg).iter(SVG + "g") if el.get("class") == "node") == len(dot.nodes)
+
+
+def test_neurons_can_be_supplied_as_name_z_a_triples():
+    x = Value(1.5, label="x")
+    w, b = Value(-0.5), Value(0.25)
+    z = w * x + b
+    a = z.sigmoid()
+    loss = a * 2.0
+    dot = parse_dot(draw_dot(loss, collapse=True, neurons=[("hidden.unit", z, a)]).source)
+    assert "neuron0" in dot.nodes and "hidden.unit" in dot.label("neuron0")
+    assert f"a = sigmoid(z)  {1 / (1 + math.exp(0.5 * 1.5 - 0.25)):.4f}" in dot.label("neuron0")
+    outside = Neuron("elsewhere", Value(1.0), Value(2.0))
+    dot = parse_dot(draw_dot(loss, collapse=True, neurons=[("hidden.unit", z, a), outside]).source)
+    assert [n for n in dot.nodes if n.startswith("neuron")] == ["neuron0"]
+    with pytest.raises(TypeError, match=r"\(name: str, z: Value, a: Value\)"):
+        draw_dot(loss, neurons=[("hidden.unit", z)])
+
+
+def test_size_guard_counts_boxes_in_the_collapsed_view():
+    outputs, _ = hand_mlp([2, 16, 16, 16, 16, 16, 16, 1], [0.5, -1.0])
+    (out,) = outputs
+    with pytest.raises(ValueError, match="collapse=True"):
+        draw_dot(out)
+    dot = parse_dot(draw_dot(out, collapse=True).source)
+    assert len([n for n in dot.nodes if n.startswith("neuron")]) == 6 * 16 + 1
+
+
+def test_nn_mlp_2_16_16_1_collapses_to_33_boxes():
+    layers = pytest.importorskip("nn.layers")
+    model = layers.MLP(2, [16, 16, 1], seed=0)
+    out = model([0.5, -1.0])
+    loss = (out - 1.0) ** 2
+    loss.backward()
+    found = find_neurons(loss)
+    assert len(found) == 33
+    for n in found:
+        _, i, _, j = n.name.split(".")
+        neuron = model.layers[int(i)].neurons[int(j)]
+        assert n.z is neuron.z and n.a is neuron.a
+    graph = draw_dot(loss, collapse=True)
+    dot = parse_dot(graph.source)
+    assert len([n for n in dot.nodes if n.startswith("neuron")]) == 33
+    assert sorted(set(dot.cluster_labels)) == ["layers.0", "layers.1", "layers.2"]
+    texts = svg_texts(graph.pipe(format="svg"))
+    a = model.layers[1].neurons[5].a
+    assert f"grad {a.grad:.4f}" in texts
