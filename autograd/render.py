@@ -57,6 +57,8 @@ ROLE_COLORS = {
 }
 """Fill colour of each role when ``color_by_role=True``."""
 
+_LEGEND = "fill: input green, parameter blue, constant grey, intermediate white, output orange"
+
 _HIGHLIGHT = "#d62728"
 _HIGHLIGHT_FILL = "#fff3b0"
 _FONT = "Helvetica"
@@ -397,18 +399,7 @@ class _Scene:
             node_attr={"fontname": _FONT, "fontsize": "11"},
             edge_attr={"fontname": _FONT, "fontsize": "9", "color": "#555555"},
         )
-        legend = ""
-        if self.color_by_role:
-            legend = "fill: " + ", ".join(
-                f"{role} {colour_name}"
-                for role, colour_name in (
-                    ("input", "green"),
-                    ("parameter", "blue"),
-                    ("constant", "grey"),
-                    ("intermediate", "white"),
-                    ("output", "orange"),
-                )
-            )
+        legend = _LEGEND if self.color_by_role else ""
         text = "\n".join(t for t in (caption, legend) if t)
         if text:
             graph.attr(label=_plain(text), labelloc="t", labeljust="l", fontsize="13")
@@ -443,7 +434,7 @@ class _Scene:
             attrs.update(color=_HIGHLIGHT, penwidth="2.5")
         return attrs
 
-    def _edge_attrs(self, node: Value, slot: int, partials: tuple[float, ...], marked: bool) -> dict:
+    def _edge_attrs(self, slot: int, partials: tuple[float, ...], marked: bool) -> dict:
         attrs: dict[str, str] = {}
         if self.edge_labels:
             attrs["label"] = _plain(_number(partials[slot], self.number_format))
@@ -523,7 +514,7 @@ class _Scene:
                 graph.edge(
                     self.node_id(parent),
                     nid + "_op",
-                    **self._edge_attrs(node, slot, partials, both),
+                    **self._edge_attrs(slot, partials, both),
                 )
         self._attach(nesting)
 
@@ -597,7 +588,7 @@ class _Scene:
                 both = (parent in highlight or self.members.get(parent) in marked_neurons) and (
                     node in highlight or self.members.get(node) in marked_neurons
                 )
-                graph.edge(source, target, **self._edge_attrs(node, slot, partials, both))
+                graph.edge(source, target, **self._edge_attrs(slot, partials, both))
         self._attach(nesting)
 
 

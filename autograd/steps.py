@@ -216,6 +216,8 @@ _PAGE = """<!DOCTYPE html>
   figure.frame {{ margin: 0; padding: 16px; background: var(--panel); border-radius: 12px;
                  box-shadow: 0 1px 3px rgba(20, 30, 45, 0.12); overflow: auto; }}
   figure.frame svg {{ display: block; max-width: 100%; height: auto; margin: 0 auto; }}
+  main.full-size figure.frame svg {{ max-width: none; }}
+  #fit[aria-pressed=false] {{ color: var(--muted); }}
   .hint {{ color: var(--muted); font-size: 13px; margin-top: 10px; }}
   kbd {{ border: 1px solid #b8c4d2; border-radius: 4px; padding: 0 4px; background: var(--panel); }}
 </style>
@@ -231,6 +233,7 @@ _PAGE = """<!DOCTYPE html>
   <input id="slider" type="range" min="0" max="{last}" value="0" step="1" aria-label="step">
   <button id="next" type="button" aria-label="next step">next &#9654;</button>
   <span id="counter">step 1 of {total}</span>
+  <button id="fit" type="button" aria-pressed="true" title="fit the graph to the window, or show it at full size">fit width</button>
 </div>
 <main>
 {frames}
@@ -255,6 +258,13 @@ _PAGE = """<!DOCTYPE html>
   prev.addEventListener("click", function () {{ show(current() - 1); }});
   next.addEventListener("click", function () {{ show(current() + 1); }});
   slider.addEventListener("input", function () {{ show(current()); }});
+  var fit = document.getElementById("fit");
+  fit.addEventListener("click", function () {{
+    var fitted = fit.getAttribute("aria-pressed") !== "true";
+    fit.setAttribute("aria-pressed", String(fitted));
+    fit.textContent = fitted ? "fit width" : "full size";
+    document.querySelector("main").classList.toggle("full-size", !fitted);
+  }});
   slider.addEventListener("change", function () {{ show(current()); }});
   document.addEventListener("keydown", function (event) {{
     if (event.target === slider) {{ return; }}

@@ -99,3 +99,9 @@ def test_next_button_and_slider_walk_through_backward(tmp_path, browser):
 
     browser.find_element(By.ID, "prev").click()
     assert visible_frame(browser).get_attribute("data-step") == "5"
+
+    svg = visible_frame(browser).find_element(By.TAG_NAME, "svg")
+    fitted_width = svg.size["width"]
+    browser.find_element(By.ID, "fit").click()  # full size: wider than the window, scrolled
+    assert "full-size" in browser.find_element(By.TAG_NAME, "main").get_attribute("class")
+    assert svg.size["width"] > fitted_width
