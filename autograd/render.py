@@ -317,8 +317,10 @@ class _Scene:
         if not collapse:
             self._guard(len(self.order) + sum(not v.is_leaf for v in self.order), max_nodes)
         self.parameters = set() if parameters is None else set(parameters)
-        if neurons is None:
-            found = find_neurons(root) if (clusters or collapse) else []
+        if not (clusters or collapse):
+            found = []
+        elif neurons is None:
+            found = find_neurons(root)
         else:
             found = [self._checked_neuron(n) for n in neurons]
             found = [n for n in found if n.a in self.index and n.z in self.index]

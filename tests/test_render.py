@@ -567,6 +567,7 @@ def test_full_view_puts_each_neuron_in_a_cluster_inside_its_layer():
     w = next(v for v in node_id if v.label == "layers.1.neurons.1.w.0")
     assert dot.clusters[node_id[w]] == ["layers.1", "neurons.1"]
     assert dot.label(node_id[w]).startswith("{ w.0 | ")  # shown relative to its cluster
+    assert parse_dot(draw_dot(loss, clusters=False).source).cluster_labels == []
     x0 = next(v for v in node_id if v.label == "x0")
     assert dot.clusters[node_id[x0]] == []  # an input feeding every neuron of layer 0
     assert dot.clusters[node_id[loss]] == []  # the loss is no neuron's
