@@ -36,11 +36,11 @@ def run_demo(args: argparse.Namespace) -> int:
     L.label = "L"
     L.backward()
     print("Worked example: L = (a*b + c) * f")
-    print("forward:  e = a*b = {:g}, d = e + c = {:g}, L = d*f = {:g}".format(e.data, d.data, L.data))
+    print(f"forward:  e = a*b = {e.data:g}, d = e + c = {d.data:g}, L = d*f = {L.data:g}")
     print("backward (chain rule, node by node):")
     for node in (L, d, f, e, c, a, b):
         print(f"  dL/d{node.label} = {node.grad:g}")
-    print("check: dL/da = f * b = {:g}, dL/db = f * a = {:g}".format(f.data * b.data, f.data * a.data))
+    print(f"check: dL/da = f * b = {f.data * b.data:g}, dL/db = f * a = {f.data * a.data:g}")
     return 0
 
 

@@ -89,8 +89,6 @@ def plot_decision_boundary(
     if any(len(x) != 2 for x in X):
         raise ValueError("plot_decision_boundary needs examples with exactly 2 coordinates")
     plt = _pyplot()
-    from matplotlib.colors import ListedColormap
-
     t = default_threshold(model) if threshold is None else threshold
     xs = [x[0] for x in X]
     ys = [x[1] for x in X]
@@ -101,29 +99,30 @@ def plot_decision_boundary(
     gx = [x_lo + (x_hi - x_lo) * i / (resolution - 1) for i in range(resolution)]
     gy = [y_lo + (y_hi - y_lo) * i / (resolution - 1) for i in range(resolution)]
     with no_grad():
-        single_output = isinstance(model([gx[0], gy[0]]), Value)
-        grid = [[_region_value(model([u, v])) for u in gx] for v in gy]
+        outputs = [[model([u, v]) for u in gx] for v in gy]
+    first = outputs[0][0]
+    n_regions = 2 if isinstance(first, Value) else len(first)
+    single_output = isinstance(first, Value)
+    # margins[r][i][j]: how far grid point (i, j) is inside region r (> 0 inside):
+    # the score minus the threshold (and its negative) for one output, the
+    # class's output minus the largest other output for several. Contouring
+    # these continuous fields at 0 draws smooth boundaries between grid points.
+    margins = [
+        [[_margin(out, r, t) for out in row] for row in outputs]
+        for r in range(n_regions)
+    ]
 
     def region(label: int) -> int:  # the region (and colour) of a class label
         return (1 if label > t else 0) if single_output else label
 
     classes = sorted({int(label) for label in y})
     fig, ax = plt.subplots(figsize=(6, 5.4), constrained_layout=True)
-    if single_output:
-        # The score itself, split at the threshold: contouring the continuous
-        # score draws the boundary smoothly between grid points.
-        n_regions = 2
-        low = min(min(row) for row in grid)
-        high = max(max(row) for row in grid)
-        levels = [min(low, t - 1e-9), t, max(high, t + 1e-9)]
-        boundary = [t]
-    else:
-        n_regions = max(max(region(c) for c in classes), int(max(max(row) for row in grid))) + 1
-        levels = [c - 0.5 for c in range(n_regions + 1)]
-        boundary = levels[1:-1]
-    tints = ListedColormap([_tint(_COLORS[c % len(_COLORS)]) for c in range(n_regions)])
-    ax.contourf(gx, gy, grid, levels=levels, cmap=tints)
-    ax.contour(gx, gy, grid, levels=boundary, colors="black", linewidths=1.2)
+    for r, field in enumerate(margins):
+        top = max(max(row) for row in field)
+        if top > 0:
+            tint = _tint(_COLORS[r % len(_COLORS)])
+            ax.contourf(gx, gy, field, levels=[0.0, top], colors=[tint])
+            ax.contour(gx, gy, field, levels=[0.0], colors="black", linewidths=1.2)
     for c in classes:
         members = [x for x, label in zip(X, y) if int(label) == c]
         ax.scatter(
@@ -141,12 +140,12 @@ def plot_decision_boundary(
     plt.close(fig)
 
 
-def _region_value(out: Value | list[Value]) -> float:
-    """The score of one output, or the index of the largest of several outputs."""
+def _margin(out: Value | list[Value], region: int, threshold: float) -> float:
+    """How far an output lies inside ``region`` (positive inside, negative outside)."""
     if isinstance(out, Value):
-        return out.data
-    scores = [o.data for o in out]
-    return float(scores.index(max(scores)))
+        return out.data - threshold if region == 1 else threshold - out.data
+    others = [o.data for c, o in enumerate(out) if c != region]
+    return out[region].data - max(others)
 
 
 def _tint(color: str, amount: float = 0.7) -> tuple[float, float, float]:
