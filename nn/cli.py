@@ -4,6 +4,7 @@ Subcommands:
     demo    the lecture's worked example, forward and backward, printed.
     train   train an MLP on a small data set; write the model, its history and pictures.
     draw    draw the computation graph of an expression, after backward (Graphviz).
+    check   the engine's gradients beside the four equations of backpropagation.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from autograd import Value
+from nn.activations import ACTIVATIONS
 
 
 def _version() -> str:
@@ -90,7 +92,9 @@ def _positive(kind: type) -> Callable[[str], Any]:
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a positive {kind.__name__}, got {text!r}") from None
+            raise argparse.ArgumentTypeError(
+                f"expected a positive {kind.__name__}, got {text!r}"
+            ) from None
         if not value > 0 or value == float("inf"):
             raise argparse.ArgumentTypeError(f"expected a positive {kind.__name__}, got {text!r}")
         return value
@@ -123,45 +127,115 @@ def add_train_command(commands: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     data = train.add_argument_group("data")
-    data.add_argument("--data", choices=sorted(DATASETS), default="moons",
-                      help="the data set (default: %(default)s; digits: 8x8 images of 0s and 1s, needs the data extra)")
-    data.add_argument("--samples", type=_positive(int), default=300,
-                      help="examples to generate, train and test together (default: %(default)s; ignored by digits)")
-    data.add_argument("--noise", type=float, default=None,
-                      help="noise of the generated data (default: the generator's: 0.1 for moons)")
-    data.add_argument("--test-fraction", type=_positive(float), default=1 / 3, metavar="F",
-                      help="share of the examples held out for testing, in (0, 1) (default: 1/3)")
+    data.add_argument(
+        "--data",
+        choices=sorted(DATASETS),
+        default="moons",
+        help="the data set (default: %(default)s; digits: 8x8 images of 0s and 1s, needs the data extra)",
+    )
+    data.add_argument(
+        "--samples",
+        type=_positive(int),
+        default=300,
+        help="examples to generate, train and test together (default: %(default)s; ignored by digits)",
+    )
+    data.add_argument(
+        "--noise",
+        type=float,
+        default=None,
+        help="noise of the generated data (default: the generator's: 0.1 for moons)",
+    )
+    data.add_argument(
+        "--test-fraction",
+        type=_positive(float),
+        default=1 / 3,
+        metavar="F",
+        help="share of the examples held out for testing, in (0, 1) (default: 1/3)",
+    )
     model = train.add_argument_group("model")
-    model.add_argument("--hidden", type=_hidden_sizes, default=[16, 16], metavar="N,N,...",
-                       help="sizes of the hidden layers, comma separated (default: 16,16)")
-    model.add_argument("--activation", choices=list(ACTIVATIONS), default="relu",
-                       help="activation of the hidden layers (default: %(default)s)")
-    model.add_argument("--init", choices=INITS, default="uniform",
-                       help="weight initialisation (default: %(default)s, micrograd's U(-1, 1))")
+    model.add_argument(
+        "--hidden",
+        type=_hidden_sizes,
+        default=[16, 16],
+        metavar="N,N,...",
+        help="sizes of the hidden layers, comma separated (default: 16,16)",
+    )
+    model.add_argument(
+        "--activation",
+        choices=list(ACTIVATIONS),
+        default="relu",
+        help="activation of the hidden layers (default: %(default)s)",
+    )
+    model.add_argument(
+        "--init",
+        choices=INITS,
+        default="uniform",
+        help="weight initialisation (default: %(default)s, micrograd's U(-1, 1))",
+    )
     optimisation = train.add_argument_group("training")
-    optimisation.add_argument("--loss", choices=list(LOSSES), default=None,
-                              help="the loss (default: hinge for two classes, cross_entropy for more)")
-    optimisation.add_argument("--optimizer", choices=["sgd", "adam"], default="sgd",
-                              help="the optimizer (default: %(default)s)")
-    optimisation.add_argument("--lr", type=_positive(float), default=0.05,
-                              help="learning rate (default: %(default)s)")
-    optimisation.add_argument("--momentum", type=_fraction, default=0.9,
-                              help="SGD momentum in [0, 1) (default: %(default)s; 0 for plain SGD)")
-    optimisation.add_argument("--schedule", choices=["constant", "linear"], default="constant",
-                              help="learning rate schedule: constant, or a linear decay to lr/10 (default: %(default)s)")
-    optimisation.add_argument("--l2", type=float, default=0.0,
-                              help="strength of an L2 penalty on every parameter (default: %(default)s)")
-    optimisation.add_argument("--epochs", type=_positive(int), default=40,
-                              help="passes over the training data (default: %(default)s)")
-    optimisation.add_argument("--batch-size", type=_positive(int), default=32,
-                              help="examples per gradient step (default: %(default)s)")
-    optimisation.add_argument("--seed", type=int, default=0,
-                              help="seed of the data, the weights and the shuffles (default: %(default)s)")
+    optimisation.add_argument(
+        "--loss",
+        choices=list(LOSSES),
+        default=None,
+        help="the loss (default: hinge for two classes, cross_entropy for more)",
+    )
+    optimisation.add_argument(
+        "--optimizer",
+        choices=["sgd", "adam"],
+        default="sgd",
+        help="the optimizer (default: %(default)s)",
+    )
+    optimisation.add_argument(
+        "--lr", type=_positive(float), default=0.05, help="learning rate (default: %(default)s)"
+    )
+    optimisation.add_argument(
+        "--momentum",
+        type=_fraction,
+        default=0.9,
+        help="SGD momentum in [0, 1) (default: %(default)s; 0 for plain SGD)",
+    )
+    optimisation.add_argument(
+        "--schedule",
+        choices=["constant", "linear"],
+        default="constant",
+        help="learning rate schedule: constant, or a linear decay to lr/10 (default: %(default)s)",
+    )
+    optimisation.add_argument(
+        "--l2",
+        type=float,
+        default=0.0,
+        help="strength of an L2 penalty on every parameter (default: %(default)s)",
+    )
+    optimisation.add_argument(
+        "--epochs",
+        type=_positive(int),
+        default=40,
+        help="passes over the training data (default: %(default)s)",
+    )
+    optimisation.add_argument(
+        "--batch-size",
+        type=_positive(int),
+        default=32,
+        help="examples per gradient step (default: %(default)s)",
+    )
+    optimisation.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the data, the weights and the shuffles (default: %(default)s)",
+    )
     output = train.add_argument_group("output")
-    output.add_argument("--out", default=None, metavar="DIR",
-                        help="directory for the results, created if needed (default: runs/DATA)")
-    output.add_argument("--no-progress", action="store_true",
-                        help="no progress bar (it is also off when standard error is not a terminal)")
+    output.add_argument(
+        "--out",
+        default=None,
+        metavar="DIR",
+        help="directory for the results, created if needed (default: runs/DATA)",
+    )
+    output.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (it is also off when standard error is not a terminal)",
+    )
     train.set_defaults(run=run_train)
 
 
@@ -191,19 +265,27 @@ def _train(args: argparse.Namespace) -> int:
     if args.data == "digits":
         X, classes = generate()
     else:
-        options = {} if args.noise is None else {"std" if args.data == "blobs" else "noise": args.noise}
+        options = (
+            {} if args.noise is None else {"std" if args.data == "blobs" else "noise": args.noise}
+        )
         X, classes = generate(args.samples, seed=args.seed, **options)
     k = max(classes) + 1
     loss = args.loss or ("hinge" if k == 2 else "cross_entropy")
     if loss == "cross_entropy":
         output_activation, sizes, labels = "linear", [*args.hidden, k], list(classes)
     elif k > 2:
-        raise ValueError(f"--loss {loss} is for two classes; {args.data} has {k}: use --loss cross_entropy")
+        raise ValueError(
+            f"--loss {loss} is for two classes; {args.data} has {k}: use --loss cross_entropy"
+        )
     else:
         output_activation, convert = _TRAIN_LOSS_SETUP[loss]
         sizes, labels = [*args.hidden, 1], [convert(c) for c in classes]
-    X_train, X_test, y_train, y_test = datasets.train_test_split(X, labels, args.test_fraction, seed=args.seed)
-    model = MLP(len(X[0]), sizes, args.activation, output_activation, init=args.init, seed=args.seed)
+    X_train, X_test, y_train, y_test = datasets.train_test_split(
+        X, labels, args.test_fraction, seed=args.seed
+    )
+    model = MLP(
+        len(X[0]), sizes, args.activation, output_activation, init=args.init, seed=args.seed
+    )
     steps = args.epochs * math.ceil(len(X_train) / args.batch_size)
     schedule = linear_decay(steps) if args.schedule == "linear" else None
     optimizer: Optimizer
@@ -213,19 +295,37 @@ def _train(args: argparse.Namespace) -> int:
         optimizer = SGD(model.parameters(), lr=args.lr, momentum=args.momentum, schedule=schedule)
     out = args.out or os.path.join("runs", args.data)
     os.makedirs(out, exist_ok=True)
-    print(f"data: {args.data}, {len(X_train)} training and {len(X_test)} test examples, {k} classes")
-    print(f"model: {model.nin} inputs -> {sizes}, {args.activation} hidden, {output_activation} output, "
-          f"{len(model.parameters())} parameters; loss {loss}, {args.optimizer} lr {args.lr}")
-    history = fit(model, X_train, y_train, loss=loss, optimizer=optimizer, epochs=args.epochs,
-                  batch_size=args.batch_size, seed=args.seed, l2=args.l2,
-                  validation=(X_test, y_test), progress=False if args.no_progress else None)
+    print(
+        f"data: {args.data}, {len(X_train)} training and {len(X_test)} test examples, {k} classes"
+    )
+    print(
+        f"model: {model.nin} inputs -> {sizes}, {args.activation} hidden, {output_activation} output, "
+        f"{len(model.parameters())} parameters; loss {loss}, {args.optimizer} lr {args.lr}"
+    )
+    history = fit(
+        model,
+        X_train,
+        y_train,
+        loss=loss,
+        optimizer=optimizer,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        seed=args.seed,
+        l2=args.l2,
+        validation=(X_test, y_test),
+        progress=False if args.no_progress else None,
+    )
     train_accuracy = evaluate(model, X_train, y_train).accuracy
     test_accuracy = evaluate(model, X_test, y_test).accuracy
-    print(f"final loss {history.loss[-1]:.4f}; train accuracy {100 * train_accuracy:.1f}%, "
-          f"test accuracy {100 * test_accuracy:.1f}%")
+    print(
+        f"final loss {history.loss[-1]:.4f}; train accuracy {100 * train_accuracy:.1f}%, "
+        f"test accuracy {100 * test_accuracy:.1f}%"
+    )
     serialize.save(model, os.path.join(out, "model.json"))
     history.to_csv(os.path.join(out, "history.csv"))
-    title = f"{args.data}: MLP{[model.nin, *sizes]}, {loss}, test accuracy {100 * test_accuracy:.1f}%"
+    title = (
+        f"{args.data}: MLP{[model.nin, *sizes]}, {loss}, test accuracy {100 * test_accuracy:.1f}%"
+    )
     pictures = [os.path.join(out, "loss.png")]
     plots.plot_history(history, pictures[0], title=title)
     if len(X[0]) == 2:
@@ -269,7 +369,9 @@ def _variable(text: str) -> tuple[str, float]:
     try:
         return name, float(number)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{name}: expected a number, got {number.strip()!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"{name}: expected a number, got {number.strip()!r}"
+        ) from None
 
 
 def add_draw_command(commands: Any) -> None:
@@ -281,16 +383,31 @@ def add_draw_command(commands: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     draw.add_argument("expression", metavar="EXPR", help='the expression, e.g. "x*y + tanh(x)"')
-    draw.add_argument("--var", type=_variable, action="append", default=[], metavar="NAME=VALUE",
-                      help="a variable and its value (repeat for each variable)")
-    draw.add_argument("-o", "--output", metavar="FILE",
-                      help="the picture to write: .svg, .png, .pdf or .dot")
-    draw.add_argument("--steps", metavar="DIR",
-                      help="also write the step-through of backward into DIR (SVGs and steps.html)")
-    draw.add_argument("--rankdir", choices=["LR", "TB"], default="LR",
-                      help="layout: left to right or top to bottom (default: %(default)s)")
-    draw.add_argument("--no-edge-labels", action="store_true",
-                      help="do not label edges with local derivatives")
+    draw.add_argument(
+        "--var",
+        type=_variable,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a variable and its value (repeat for each variable)",
+    )
+    draw.add_argument(
+        "-o", "--output", metavar="FILE", help="the picture to write: .svg, .png, .pdf or .dot"
+    )
+    draw.add_argument(
+        "--steps",
+        metavar="DIR",
+        help="also write the step-through of backward into DIR (SVGs and steps.html)",
+    )
+    draw.add_argument(
+        "--rankdir",
+        choices=["LR", "TB"],
+        default="LR",
+        help="layout: left to right or top to bottom (default: %(default)s)",
+    )
+    draw.add_argument(
+        "--no-edge-labels", action="store_true", help="do not label edges with local derivatives"
+    )
     draw.set_defaults(run=run_draw)
 
 
@@ -320,12 +437,20 @@ def run_draw(args: argparse.Namespace) -> int:
             written = write_graph(graph, args.output)
             print(f"wrote {written}")
         if args.steps is not None:
-            saved = save_steps(root, args.steps, title=f"Backward through {args.expression}",
-                               rankdir=args.rankdir, edge_labels=edge_labels)
+            saved = save_steps(
+                root,
+                args.steps,
+                title=f"Backward through {args.expression}",
+                rankdir=args.rankdir,
+                edge_labels=edge_labels,
+            )
             print(f"wrote {len(saved.svgs)} steps and {saved.html}")
     except graphviz.ExecutableNotFound:
-        print("chainrule draw: error: Graphviz's dot program is not installed "
-              "(Debian/Ubuntu: apt-get install graphviz)", file=sys.stderr)
+        print(
+            "chainrule draw: error: Graphviz's dot program is not installed "
+            "(Debian/Ubuntu: apt-get install graphviz)",
+            file=sys.stderr,
+        )
         return 2
     except (ExpressionError, ValueError, TypeError, OSError) as error:
         print(f"chainrule draw: error: {error}", file=sys.stderr)
@@ -334,6 +459,95 @@ def run_draw(args: argparse.Namespace) -> int:
     for name, value in variables.items():
         print(f"  d{root.label}/d{name} = {value.grad:g}")
     return 0
+
+
+def add_check_command(commands: Any) -> None:
+    """Register ``chainrule check``: the engine beside the four equations of backpropagation."""
+    check = commands.add_parser(
+        "check",
+        help="compare the engine's gradients with the backpropagation equations BP1-BP4",
+        description=(
+            "Build a seeded MLP and a random batch, compute every layer's delta = dC/dz, dC/dW "
+            "and dC/db three ways (the scalar engine's backward(), the vectorized equations "
+            "BP1-BP4, central finite differences) and print how far apart they are. Exits 1 "
+            "on a mismatch."
+        ),
+    )
+    check.add_argument(
+        "--inputs", type=_positive(int), default=3, help="input size n_0 (default 3)"
+    )
+    check.add_argument(
+        "--hidden",
+        type=_hidden_sizes,
+        default=[4, 3],
+        help="hidden layer sizes, comma-separated (default 4,3)",
+    )
+    check.add_argument(
+        "--outputs", type=_positive(int), default=1, help="output size n_L (default 1; bce needs 1)"
+    )
+    check.add_argument(
+        "--activation",
+        default="sigmoid",
+        choices=sorted(ACTIVATIONS),
+        help="activation of the hidden layers (default sigmoid)",
+    )
+    check.add_argument(
+        "--output-activation",
+        choices=sorted(ACTIVATIONS),
+        help="activation of the output layer (default: sigmoid for bce, else --activation)",
+    )
+    check.add_argument(
+        "--cost",
+        default="quadratic",
+        choices=("quadratic", "mse", "bce"),
+        help="quadratic: 1/(2m) sum ||y - a||^2; mse: 1/(m n_L) sum (y - a)^2; "
+        "bce: binary cross-entropy on a sigmoid output (default quadratic)",
+    )
+    check.add_argument("--batch", type=_positive(int), default=5, help="batch size m (default 5)")
+    check.add_argument(
+        "--seed", type=int, default=0, help="seed of the weights and the batch (default 0)"
+    )
+    check.set_defaults(run=run_check)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Print the comparison table; 0 when all methods agree, 1 on a mismatch."""
+    try:
+        from nn.analytic import compare, random_batch
+    except ImportError as error:
+        print(
+            f"chainrule check: error: {error}; the analytic equations need NumPy: "
+            "pip install 'chainrule[train]'",
+            file=sys.stderr,
+        )
+        return 2
+    from nn.layers import MLP
+
+    output_activation = args.output_activation or (
+        "sigmoid" if args.cost == "bce" else args.activation
+    )
+    if args.cost == "bce" and (output_activation != "sigmoid" or args.outputs != 1):
+        print(
+            "chainrule check: error: --cost bce needs one sigmoid output "
+            "(--outputs 1 --output-activation sigmoid)",
+            file=sys.stderr,
+        )
+        return 2
+    model = MLP(
+        args.inputs,
+        [*args.hidden, args.outputs],
+        activation=args.activation,
+        output_activation=output_activation,
+        seed=args.seed,
+    )
+    X, Y = random_batch(model, args.batch, args.cost, seed=args.seed)
+    print(
+        f"MLP({args.inputs}, {[*args.hidden, args.outputs]}), activation {args.activation}, "
+        f"output {output_activation}; X is (n_0, m) = ({args.inputs}, {args.batch}), one example per column"
+    )
+    report = compare(model, X, Y, args.cost)
+    print(report)
+    return 0 if report.ok else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -348,6 +562,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=run_demo)
     add_train_command(commands)
     add_draw_command(commands)
+    add_check_command(commands)
     return parser
 
 

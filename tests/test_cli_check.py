@@ -1,0 +1,55 @@
+"""``chainrule check``: the comparison table on the command line, and its exit status."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from nn import analytic
+from nn.cli import main
+
+
+def test_check_prints_the_table_and_exits_0_when_all_three_agree(capsys):
+    status = main(["check", "--hidden", "4,3", "--activation", "sigmoid", "--cost", "quadratic",
+                   "--batch", "5", "--seed", "0"])
+    out = capsys.readouterr().out
+    assert status == 0
+    rows = [line for line in out.splitlines() if re.match(r"\s+\d\s+(delta|dC/dW|dC/db)", line)]
+    assert len(rows) == 9 and all(line.endswith("agree") for line in rows)
+    relative = [float(line.split()[3]) for line in rows]
+    assert max(relative) <= 1e-12
+    assert "all three agree" in out
+
+
+def test_check_exits_1_on_a_mismatch(capsys, monkeypatch):
+    real = analytic.backpropagate
+
+    def off_by_two(net, X, Y, cost):  # a wrong BP1: the 1/m vs 1/(2m) slip
+        fp, grads = real(net, X, Y, cost)
+        for g in grads:
+            g.dW *= 2
+        return fp, grads
+
+    monkeypatch.setattr(analytic, "backpropagate", off_by_two)
+    status = main(["check", "--hidden", "3", "--activation", "tanh", "--cost", "mse", "--batch", "4"])
+    out = capsys.readouterr().out
+    assert status == 1 and "MISMATCH" in out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["check", "--cost", "bce", "--output-activation", "tanh"], "needs one sigmoid output"),
+        (["check", "--cost", "hinge"], "invalid choice: 'hinge'"),
+        (["check", "--hidden", "4,x"], "--hidden"),
+        (["check", "--batch", "0"], "--batch"),
+    ],
+)
+def test_check_refuses_bad_options_with_exit_2(argv, message, capsys):
+    try:
+        status = main(argv)
+    except SystemExit as exit_:  # argparse's own errors
+        status = exit_.code
+    assert status == 2
+    assert message in capsys.readouterr().err
