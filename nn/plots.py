@@ -3,6 +3,11 @@
 :func:`plot_history` draws the loss and accuracy curves of a
 :class:`nn.train.History`; :func:`plot_decision_boundary` draws the regions a
 model with two inputs assigns to each class, with the data on top.
+
+Both build a ``matplotlib.figure.Figure`` directly, without pyplot, so they
+never change the process's backend (a notebook keeps its inline plots) and
+work with no display. Each returns the figure (in Jupyter, the last expression
+of a cell shows it) and, given a ``path``, also saves it as a PNG.
 """
 
 from __future__ import annotations
@@ -18,28 +23,29 @@ from nn.train import History, default_threshold
 _COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 
 
-def _pyplot() -> Any:
+def _figure(**options: Any) -> Any:
+    """A new ``matplotlib.figure.Figure`` (no pyplot, no backend change)."""
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
     except ImportError as error:
         raise ImportError("plotting needs matplotlib: pip install 'chainrule[train]'") from error
-    return plt
+    return Figure(layout="constrained", **options)
 
 
-def plot_history(history: History, path: str, title: str = "training") -> None:
-    """Save the loss (left) and accuracy (right) per epoch, training and validation, as a PNG.
+def plot_history(history: History, path: str | None = None, title: str = "training") -> Any:
+    """The loss (left) and accuracy (right) per epoch, training and validation.
 
     Args:
         history: What :func:`nn.train.fit` returned.
-        path: The PNG file to write.
+        path: A PNG file to write, or None.
         title: The figure's title.
+
+    Returns:
+        The ``matplotlib.figure.Figure``.
     """
-    plt = _pyplot()
     epochs = list(range(1, len(history.loss) + 1))
-    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
+    fig = _figure(figsize=(10, 4))
+    ax_loss, ax_acc = fig.subplots(1, 2)
     ax_loss.plot(epochs, history.loss, color=_COLORS[0], label="train")
     ax_acc.plot(epochs, [100 * a for a in history.accuracy], color=_COLORS[0], label="train")
     if history.val_loss:
@@ -52,21 +58,22 @@ def plot_history(history: History, path: str, title: str = "training") -> None:
         ax.grid(True, alpha=0.3)
         ax.legend()
     fig.suptitle(title)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    if path is not None:
+        fig.savefig(path, dpi=110)
+    return fig
 
 
 def plot_decision_boundary(
     model: MLP,
     X: Sequence[Sequence[float]],
     y: Sequence[int],
-    path: str,
+    path: str | None = None,
     *,
     threshold: float | None = None,
     title: str = "decision boundary",
     resolution: int = 60,
-) -> None:
-    """Save the model's class regions over the plane, with the examples, as a PNG.
+) -> Any:
+    """The model's class regions over the plane, with the examples on top.
 
     The model is evaluated (without a graph) on a ``resolution`` x
     ``resolution`` grid covering the data with a margin. For one output, the
@@ -78,17 +85,19 @@ def plot_decision_boundary(
         model: A model of two inputs.
         X: Examples, each a list of two floats.
         y: Their classes: 0/1 (or ±1) for one output, 0..K-1 for several.
-        path: The PNG file to write.
+        path: A PNG file to write, or None.
         threshold: For one output; default :func:`nn.train.default_threshold`.
         title: The figure's title.
         resolution: Grid points per axis.
+
+    Returns:
+        The ``matplotlib.figure.Figure``.
 
     Raises:
         ValueError: The examples do not have two coordinates.
     """
     if any(len(x) != 2 for x in X):
         raise ValueError("plot_decision_boundary needs examples with exactly 2 coordinates")
-    plt = _pyplot()
     t = default_threshold(model) if threshold is None else threshold
     xs = [x[0] for x in X]
     ys = [x[1] for x in X]
@@ -116,7 +125,8 @@ def plot_decision_boundary(
         return (1 if label > t else 0) if single_output else label
 
     classes = sorted({int(label) for label in y})
-    fig, ax = plt.subplots(figsize=(6, 5.4), constrained_layout=True)
+    fig = _figure(figsize=(6, 5.4))
+    ax = fig.subplots()
     for r, field in enumerate(margins):
         top = max(max(row) for row in field)
         if top > 0:
@@ -136,8 +146,9 @@ def plot_decision_boundary(
         )
     ax.set(xlim=(x_lo, x_hi), ylim=(y_lo, y_hi), xlabel="$x_1$", ylabel="$x_2$", title=title)
     ax.legend(loc="upper right", framealpha=0.9)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    if path is not None:
+        fig.savefig(path, dpi=110)
+    return fig
 
 
 def _margin(out: Value | list[Value], region: int, threshold: float) -> float:
