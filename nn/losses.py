@@ -121,6 +121,14 @@ def _scalar(name: str, output: Output) -> Value:
     )
 
 
+def _unit_target(name: str, y: object) -> float:
+    """A cross-entropy target: a number in [0, 1]."""
+    y = _number(name, y)
+    if not 0.0 <= y <= 1.0:
+        raise ValueError(f"{name}: targets must be in [0, 1], got {y!r}")
+    return y
+
+
 def binary_cross_entropy(outputs: Sequence[Value], targets: Sequence[float]) -> Value:
     r"""Binary cross-entropy on probabilities p = σ(z^L) (a sigmoid output layer).
 
@@ -144,9 +152,7 @@ def binary_cross_entropy(outputs: Sequence[Value], targets: Sequence[float]) -> 
     terms: list[Value] = []
     for p, y in zip(outputs, targets):
         p = _scalar(name, p)
-        y = _number(name, y)
-        if not 0.0 <= y <= 1.0:
-            raise ValueError(f"{name}: targets must be in [0, 1], got {y!r}")
+        y = _unit_target(name, y)
         if not 0.0 < p.data < 1.0:
             raise ValueError(
                 f"{name}: probabilities must be strictly between 0 and 1, got {p.data!r} "
@@ -181,9 +187,7 @@ def binary_cross_entropy_with_logits(outputs: Sequence[Value], targets: Sequence
     terms: list[Value] = []
     for z, y in zip(outputs, targets):
         z = _scalar(name, z)
-        y = _number(name, y)
-        if not 0.0 <= y <= 1.0:
-            raise ValueError(f"{name}: targets must be in [0, 1], got {y!r}")
+        y = _unit_target(name, y)
         terms.append(z.softplus() - z * y if y else z.softplus())
     return _sum(terms) * (1.0 / m)
 
