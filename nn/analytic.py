@@ -186,18 +186,21 @@ def backpropagate(net: Network, X: Array, Y: Array, cost: str) -> tuple[ForwardP
     return fp, grads
 
 
-def per_example_weight_gradients(net: Network, X: Array, Y: Array, cost: str) -> list[Array]:
+def per_example_weight_gradients(fp: ForwardPass, grads: list[LayerGradients]) -> list[Array]:
     r"""Σ_i δ^l_i (a^{l-1}_i)^T: BP4 one example at a time, summed over the batch.
 
     Each example's δ^l_i is column i of the batch's δ^l (whose 1/m is already
     inside), and the outer product with that example's a^{l-1}_i is its share of
     ∂C/∂W^l; their sum equals the vectorized δ^l (A^{l-1})^T.
+
+    Args:
+        fp: The forward pass returned by :func:`backpropagate`.
+        grads: The per-layer gradients returned with it.
     """
-    fp, grads = backpropagate(net, X, Y, cost)
     sums = []
     for l, g in enumerate(grads, start=1):
         total = np.zeros_like(g.dW)
-        for i in range(X.shape[1]):
+        for i in range(g.delta.shape[1]):
             total += np.outer(g.delta[:, i], fp.A[l - 1][:, i])
         sums.append(total)
     return sums
@@ -455,7 +458,7 @@ def compare(
                 or fd_abs <= fd_atol + fd_rtol * float(np.max(np.abs(engine_value)))
             )
             rows.append(Row(l, name, max_abs, max_rel, fd_abs, max_rel <= rtol and fd_ok))
-    per_example = per_example_weight_gradients(net, X, Y, cost)
+    per_example = per_example_weight_gradients(fp, computed)
     per_example_max = max(float(np.max(np.abs(s - g.dW))) for s, g in zip(per_example, computed))
     forward_max = float(np.max(np.abs(eng.A_L - fp.A[-1])))
     C_analytic = cost_value(cost, fp.A[-1], Y)
