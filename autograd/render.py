@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 import graphviz
 
+from autograd.files import write_atomic
 from autograd.graph import topological_order
 from autograd.value import Value
 
@@ -737,27 +737,6 @@ def write_graph(graph: graphviz.Digraph, path: str | os.PathLike[str]) -> Path:
     return target
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it to ``path``.
-
-    The temporary file is created like any new file (mode 0666 less the
-    umask), so the result has the usual permissions.
-
-    Args:
-        path: The final file name.
-        data: Its contents.
-    """
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
 __all__ = [
     "ACTIVATION_OPS",
     "DEFAULT_MAX_NODES",
@@ -769,7 +748,6 @@ __all__ = [
     "find_neurons",
     "parameter_owner",
     "path_to_output",
-    "write_atomic",
     "write_graph",
 ]
 

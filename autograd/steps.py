@@ -24,7 +24,8 @@ from typing import Any, NamedTuple
 import graphviz
 
 from autograd.graph import topological_order
-from autograd.render import DEFAULT_MAX_NODES, _Scene, write_atomic
+from autograd.files import write_atomic
+from autograd.render import DEFAULT_MAX_NODES, _Scene
 from autograd.value import Value
 
 

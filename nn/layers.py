@@ -39,6 +39,7 @@ from collections.abc import Sequence
 
 from autograd import Value
 from nn.activations import ActivationLike, resolve
+from nn.checks import positive_int
 from nn.module import Module, as_inputs
 
 Seed = int | random.Random | None
@@ -76,12 +77,6 @@ def init_bound(init: str, fan_in: int, fan_out: int) -> float:
     raise ValueError(f"unknown init {init!r}; expected one of: {', '.join(INITS)}")
 
 
-def _check_size(n: object, what: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{what} must be a positive int, got {n!r}")
-    return n
-
-
 class Neuron(Module):
     r"""One neuron: z = Σ_k w_k x_k + b, a = f(z).
 
@@ -115,9 +110,9 @@ class Neuron(Module):
         seed: Seed = None,
         fan_out: int = 1,
     ) -> None:
-        self.nin = _check_size(nin, "Neuron nin")
+        self.nin = positive_int(nin, "Neuron nin")
         self.activation, self.f = resolve(activation)
-        r = init_bound(init, nin, _check_size(fan_out, "Neuron fan_out"))
+        r = init_bound(init, nin, positive_int(fan_out, "Neuron fan_out"))
         rng = _rng(seed)
         self.w: list[Value] = [Value(rng.uniform(-r, r)) for _ in range(nin)]
         self.b: Value | None = Value(0.0) if bias else None
@@ -191,8 +186,8 @@ class Layer(Module):
         init: str = "uniform",
         seed: Seed = None,
     ) -> None:
-        self.nin = _check_size(nin, "Layer nin")
-        self.nout = _check_size(nout, "Layer nout")
+        self.nin = positive_int(nin, "Layer nin")
+        self.nout = positive_int(nout, "Layer nout")
         rng = _rng(seed)
         self.neurons = [
             Neuron(nin, activation, bias, init=init, seed=rng, fan_out=nout) for _ in range(nout)
@@ -279,10 +274,10 @@ class MLP(Module):
         init: str = "uniform",
         seed: Seed = None,
     ) -> None:
-        self.nin = _check_size(nin, "MLP nin")
+        self.nin = positive_int(nin, "MLP nin")
         if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:
             raise ValueError(f"MLP sizes must be a non-empty list of layer sizes, got {sizes!r}")
-        self.sizes = [_check_size(n, "MLP layer size") for n in sizes]
+        self.sizes = [positive_int(n, "MLP layer size") for n in sizes]
         rng = _rng(seed)
         dims = [self.nin, *self.sizes]
         last = len(self.sizes) - 1

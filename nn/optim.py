@@ -16,21 +16,13 @@ The learning rate α of step t (t = 0, 1, ...) is ``lr * schedule(t)`` when a
 from __future__ import annotations
 
 import math
-import numbers
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 
 from autograd import Value
+from nn.checks import positive_number
 
 Schedule = Callable[[int], float]
-
-
-def _positive(value: object, what: str, *, allow_zero: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ValueError(f"{what} must be a finite number, got {value!r}")
-    if value < 0 or (value == 0 and not allow_zero):
-        raise ValueError(f"{what} must be {'>= 0' if allow_zero else '> 0'}, got {value!r}")
-    return float(value)
 
 
 def linear_decay(total_steps: int, end_factor: float = 0.1) -> Schedule:
@@ -45,7 +37,7 @@ def linear_decay(total_steps: int, end_factor: float = 0.1) -> Schedule:
     """
     if isinstance(total_steps, bool) or not isinstance(total_steps, int) or total_steps < 1:
         raise ValueError(f"linear_decay total_steps must be a positive int, got {total_steps!r}")
-    if not 0.0 <= _positive(end_factor, "linear_decay end_factor", allow_zero=True) <= 1.0:
+    if not 0.0 <= positive_number(end_factor, "linear_decay end_factor", allow_zero=True) <= 1.0:
         raise ValueError(f"linear_decay end_factor must be in [0, 1], got {end_factor!r}")
 
     def factor(step: int) -> float:
@@ -82,8 +74,8 @@ class Optimizer(ABC):
         for p in self.params:
             if not isinstance(p, Value):
                 raise TypeError(f"{type(self).__name__} parameters must be Values, got {type(p).__name__}")
-        self.lr = _positive(lr, "lr")
-        self.weight_decay = _positive(weight_decay, "weight_decay", allow_zero=True)
+        self.lr = positive_number(lr, "lr")
+        self.weight_decay = positive_number(weight_decay, "weight_decay", allow_zero=True)
         if schedule is not None and not callable(schedule):
             raise TypeError(f"schedule must be a function of the step number, got {schedule!r}")
         self.schedule = schedule
@@ -131,7 +123,7 @@ class SGD(Optimizer):
         schedule: Schedule | None = None,
     ) -> None:
         super().__init__(params, lr, weight_decay, schedule)
-        self.momentum = _positive(momentum, "momentum", allow_zero=True)
+        self.momentum = positive_number(momentum, "momentum", allow_zero=True)
         if self.momentum >= 1.0:
             raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
         self.velocity: list[float] = []
@@ -179,10 +171,10 @@ class Adam(Optimizer):
         if len(betas) != 2:
             raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
         for beta in betas:
-            if not 0.0 <= _positive(beta, "beta", allow_zero=True) < 1.0:
+            if not 0.0 <= positive_number(beta, "beta", allow_zero=True) < 1.0:
                 raise ValueError(f"betas must be in [0, 1), got {betas!r}")
         self.betas = (float(betas[0]), float(betas[1]))
-        self.eps = _positive(eps, "eps")
+        self.eps = positive_number(eps, "eps")
         n = len(self.params)
         self.m = [0.0] * n
         self.v = [0.0] * n

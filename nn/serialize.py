@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
-from pathlib import Path
 from typing import Any, Union
 
+from autograd.files import write_atomic
 from nn.activations import ACTIVATIONS, is_named
 from nn.layers import MLP
 
@@ -109,24 +108,7 @@ def save(model: MLP, path: PathLike) -> None:
         OSError: The directory is missing or not writable (nothing is written).
     """
     text = json.dumps(to_dict(model), indent=1, allow_nan=False) + "\n"
-    target = Path(path)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private (0600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    write_atomic(path, text)
 
 
 def load(path: PathLike) -> MLP:

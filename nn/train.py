@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograd import Value, no_grad
+from nn.checks import positive_int
 from nn.layers import MLP
 from nn.losses import Loss, l2_penalty, resolve_loss
 from nn.optim import Optimizer
@@ -169,12 +170,6 @@ class History:
             writer.writerows(rows)
 
 
-def _positive_int(n: object, what: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{what} must be a positive int, got {n!r}")
-    return n
-
-
 def _progress_bar(epochs: int, progress: bool | None) -> Any:
     show = sys.stderr.isatty() if progress is None else progress
     if not show:
@@ -229,8 +224,8 @@ def fit(
         The :class:`History` of the run.
     """
     _check_data(X, y, "fit")
-    epochs = _positive_int(epochs, "epochs")
-    batch_size = _positive_int(batch_size, "batch_size")
+    epochs = positive_int(epochs, "epochs")
+    batch_size = positive_int(batch_size, "batch_size")
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be an nn.optim optimizer (SGD, Adam), got {type(optimizer).__name__}")
     if isinstance(l2, bool) or not isinstance(l2, numbers.Real) or not l2 >= 0:
