@@ -8,9 +8,11 @@ is allowed; nothing is ever passed to ``eval``. Allowed:
 * numbers (``2``, ``0.5``, ``1e-3``; not ``True``, strings or complex numbers);
 * the given variable names;
 * ``+  -  *  /  **``, unary ``-`` and ``+``, parentheses;
-* calls of the engine's functions: ``exp log sqrt tanh sigmoid relu
-  leaky_relu swish silu softplus sin cos abs``, each with one argument
-  (``leaky_relu(z, 0.2)`` takes a number as its slope α).
+* calls of the engine's functions: one per one-operand row of the table of
+  operations (:data:`autograd.ops.OPS`: ``exp log sqrt tanh sigmoid relu
+  leaky_relu swish silu softplus sin cos abs`` ...), each with one argument; a
+  row that takes a constant takes it as an optional number
+  (``leaky_relu(z, 0.2)``: the slope α).
 
 Anything else (attribute access, subscripts, other names or calls, keyword
 arguments, comparisons, lambdas, ...) raises :class:`ExpressionError` naming
@@ -26,26 +28,23 @@ import ast
 import keyword
 from collections.abc import Callable, Mapping
 
+from autograd.ops import OPS
 from autograd.value import Value
 
-FUNCTIONS: dict[str, Callable[[Value], Value]] = {
-    "exp": Value.exp,
-    "log": Value.log,
-    "sqrt": Value.sqrt,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "relu": Value.relu,
-    "swish": Value.swish,
-    "silu": Value.silu,
-    "softplus": Value.softplus,
-    "sin": Value.sin,
-    "cos": Value.cos,
-    "abs": Value.__abs__,
-}
-"""One-argument functions an expression may call, by name."""
+_CALLABLE_ROWS = [op for op in OPS.values() if op.arity == 1 and op.method]
 
-SLOPED = ("leaky_relu",)
-"""Functions taking a number as an optional second argument (the slope α)."""
+FUNCTIONS: dict[str, Callable[[Value], Value]] = {
+    name: getattr(Value, op.name)
+    for op in _CALLABLE_ROWS
+    if op.param is None
+    for name in (op.name, *op.aliases)
+}
+"""One-argument functions an expression may call, by name (from the table of operations)."""
+
+SLOPED: tuple[str, ...] = tuple(
+    name for op in _CALLABLE_ROWS if op.param is not None for name in (op.name, *op.aliases)
+)
+"""Functions taking a number as an optional second argument (``leaky_relu``'s slope α)."""
 
 _BINARY = {
     ast.Add: ("+", lambda x, y: x + y),
@@ -153,7 +152,13 @@ def _number(node: ast.AST) -> float | None:
         node = node.operand
     value = node.value if isinstance(node, ast.Constant) else None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return sign * float(value)
+        try:
+            return sign * float(value)
+        except OverflowError:
+            raise ExpressionError(
+                f"the number {str(value)[:12]}... ({len(str(value))} digits) is too large "
+                f"for a float (at most about 1.8e308)"
+            ) from None
     return None
 
 
@@ -275,8 +280,8 @@ def _apply(node: ast.AST, args: list[Value | float]) -> Value | float:
         raise ExpressionError(f"unexpected {_describe(node)} in a checked expression")
     argument = args[0] if isinstance(args[0], Value) else Value(args[0])
     if node.func.id in SLOPED:
-        slope = _number(node.args[1]) if len(node.args) == 2 else None
-        return argument.leaky_relu() if slope is None else argument.leaky_relu(slope)
+        constant = [_number(node.args[1])] if len(node.args) == 2 else []
+        return getattr(argument, node.func.id)(*constant)
     return FUNCTIONS[node.func.id](argument)
 
 

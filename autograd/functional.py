@@ -22,19 +22,19 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from autograd.value import Value, _as_float, no_grad
+from autograd.value import Value, as_float, no_grad
 
 Matrix = list[list[float]]
 
 
 def _inputs(args: Sequence[object]) -> list[Value]:
-    return [Value(_as_float(x, f"argument {i}")) for i, x in enumerate(args)]
+    return [Value(as_float(x, f"argument {i}")) for i, x in enumerate(args)]
 
 
 def _as_output(y: object, where: str) -> Value:
     if isinstance(y, Value):
         return y
-    return Value(_as_float(y, f"{where}: the function's output"))
+    return Value(as_float(y, f"{where}: the function's output"))
 
 
 def _outputs(y: object) -> list[Value]:
@@ -165,7 +165,7 @@ def gradcheck(
     Returns:
         A :class:`GradcheckResult`; truthy when the check passes.
     """
-    point = [_as_float(x, f"gradcheck input {i}") for i, x in enumerate(inputs)]
+    point = [as_float(x, f"gradcheck input {i}") for i, x in enumerate(inputs)]
     if not point:
         raise ValueError("gradcheck needs at least one input, got none")
     if eps <= 0:

@@ -1,37 +1,53 @@
-r"""The table of primitive operations: each forward rule beside its local derivatives.
+r"""The table of operations: the one place where an operation is defined.
 
-Every row of :data:`OPS` is an :class:`Op`: a symbol (what a graph shows), a
-``forward`` rule on plain floats, and ``partials``, the local derivatives of the
-result with respect to each operand,
+Each row is an :class:`Op`, registered by :func:`row` into :data:`OPS`: a name,
+the symbol a drawing shows, a ``forward`` rule on plain floats, ``partials``,
+the local derivatives of the result with respect to each operand,
 
     partials(out, *operands, *params) = (d out / d operand_0, d out / d operand_1, ...)
 
-where ``out`` is the result already computed. ``partials`` is written with the
-dual functions below (:func:`exp`, :func:`log`, :func:`sin`, ...), so the same
-rule works on floats (first-order backward) and on ``Value`` objects (backward
-with ``create_graph=True``, which builds gradients of gradients). The engine
-multiplies a local derivative by the upstream gradient and adds it to the
-operand; nothing else in chainrule knows calculus.
+where ``out`` is the result already computed, and ``doc``, the mathematics in one
+line. ``partials`` is written with the dual functions below (:func:`exp`,
+:func:`log`, :func:`sin`, ...), so the same rule works on floats (first-order
+backward) and on ``Value`` objects (backward with ``create_graph=True``, which
+builds gradients of gradients). The engine multiplies a local derivative by the
+upstream gradient and adds it to the operand; nothing else in chainrule knows
+calculus.
+
+Everything else is derived from the table: each one-operand row becomes a
+``Value`` method of its name (with the row's ``doc`` as its docstring, so
+``help(Value.tanh)`` states the derivative) and a function of the expression
+language of ``chainrule draw``; the tests check every row against finite
+differences and PyTorch. Adding an operation is one row here and one test row
+(see the README's contributor section).
 
 Numerical conventions (IEEE 754, as PyTorch):
+    * NaN in, NaN out: ``relu(nan)`` is ``nan``; ``sin(inf)`` is ``nan``;
     * overflow gives ``inf`` rather than an exception: ``exp(1000) = inf``;
-    * a derivative that is infinite at a point (``sqrt`` at 0) is ``inf``;
+    * a derivative that is infinite at a point (``sqrt`` at 0) is ``inf``; at a
+      kink the derivative is PyTorch's (``relu'(0) = 0``, ``|x|'(0) = 0``), and
+      ``d/dx x^0 = 0`` everywhere, 0 included;
     * domain errors in the forward pass raise at once (``log`` of 0 or of a
       negative number, ``sqrt`` of a negative number, a negative base with a
-      non-integer exponent, zero to a negative power) with a message naming the
-      operation and the operand.
+      non-integer exponent, division by zero, zero to a negative power) with a
+      message naming the operation and the operand. PyTorch returns ``inf`` or
+      ``nan`` there; chainrule stops at the operation that made it, which is
+      where a learner wants to look.
 
-This module imports nothing but :mod:`math`; it never imports ``Value`` (the
-dual functions dispatch on the operand having the method of the same name).
+This module imports nothing but the standard library; it never imports
+``Value`` (the dual functions dispatch on the operand having the method of the
+same name).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+LEAKY_RELU_SLOPE = 0.01
+"""The default slope α of the leaky ReLU for x < 0 (PyTorch's ``negative_slope``)."""
 
 # ---------------------------------------------------------------------------
 # Dual functions: floats in, float out; Values in, Value out.
@@ -58,11 +74,11 @@ def log(x: Any) -> Any:
 
 
 def sin(x: Any) -> Any:
-    return math.sin(x) if _is_float(x) else x.sin()
+    return _ieee(math.sin, x) if _is_float(x) else x.sin()
 
 
 def cos(x: Any) -> Any:
-    return math.cos(x) if _is_float(x) else x.cos()
+    return _ieee(math.cos, x) if _is_float(x) else x.cos()
 
 
 def sigmoid(x: Any) -> Any:
@@ -81,9 +97,7 @@ def power(x: Any, p: float) -> Any:
     if _is_float(x):
         try:
             return float(x) ** p
-        except ZeroDivisionError:
-            return math.inf
-        except OverflowError:
+        except (ZeroDivisionError, OverflowError):
             return math.inf
     return x**p
 
@@ -102,8 +116,16 @@ def reciprocal_scaled(c: float, x: Any) -> Any:
     return c * x**-1
 
 
+def _ieee(f: Callable[[float], float], x: float) -> float:
+    """``f(x)``, with NaN where :mod:`math` raises "math domain error" (``sin(inf)``), as IEEE."""
+    try:
+        return f(x)
+    except ValueError:
+        return math.nan
+
+
 # ---------------------------------------------------------------------------
-# Forward rules on floats, with their domain checks.
+# Forward rules on floats, with their domain checks, and longer derivatives.
 # ---------------------------------------------------------------------------
 
 
@@ -120,6 +142,12 @@ def _pow_forward(x: float, y: float) -> float:
         return float(x) ** y
     except OverflowError:
         return math.copysign(math.inf, x) if float(y) % 2 == 1 else math.inf
+
+
+def _div_forward(x: float, y: float) -> float:
+    if y == 0:
+        raise ZeroDivisionError(f"division: {x!r} / {y!r} divides by zero")
+    return x / y
 
 
 def _log_forward(x: float) -> float:
@@ -139,9 +167,14 @@ def _softplus_forward(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
+def _power_rule(x: Any, p: Any) -> Any:
+    r"""d/dx x^p = p x^{p-1}, and 0 where p = 0 (also at x = 0, as PyTorch)."""
+    p_data = p if _is_float(p) else p.data
+    return 0.0 if p_data == 0 else p * power(x, p - 1)
+
+
 def _pow_partials(out: Any, x: Any, y: Any) -> tuple[Any, Any]:
     r"""d/dx x^y = y x^{y-1};  d/dy x^y = x^y log x (0 at x = 0, NaN for x < 0, as PyTorch)."""
-    dx = y * power(x, y - 1)
     x_data = x if _is_float(x) else x.data
     if x_data > 0:
         dy = out * log(x)
@@ -149,11 +182,20 @@ def _pow_partials(out: Any, x: Any, y: Any) -> tuple[Any, Any]:
         dy = 0.0
     else:
         dy = math.nan
-    return dx, dy
+    return _power_rule(x, y), dy
+
+
+def _div_partials(out: Any, x: Any, y: Any) -> tuple[Any, Any]:
+    r"""d/dx x/y = 1/y;  d/dy x/y = -x/y^2 (y^2 may underflow to 0: then ∓inf, as PyTorch)."""
+    if _is_float(y):
+        y2 = y * y
+        return 1.0 / y, (-x / y2 if y2 else reciprocal_scaled(-x, y2))
+    return y**-1, -1.0 * x * y**-2
 
 
 def _step(x: Any) -> float:
-    return 1.0 if x > 0 else 0.0
+    # NaN passes the gradient, as PyTorch's threshold_backward: only x <= 0 blocks it.
+    return 0.0 if x <= 0 else 1.0
 
 
 def _sign(x: Any) -> float:
@@ -167,23 +209,44 @@ def _swish_partials(out: Any, x: Any) -> tuple[Any]:
 
 
 # ---------------------------------------------------------------------------
-# The table.
+# The row type and the registry.
 # ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Op:
-    """One primitive operation: its symbol, forward rule and local derivatives.
+class Param:
+    """A constant an operation takes besides its operands (no gradient flows to it).
 
     Attributes:
-        name: Key in :data:`OPS` (``"add"``, ``"tanh"``, ...).
-        symbol: What a rendered graph shows (``"+"``, ``"tanh"``, ``"**2"``).
+        name: Its name as a keyword of the ``Value`` method (``alpha``).
+        default: Its value when not given.
+        shown: The symbol drawn for a given value (``LeakyReLU(0.2)``).
+    """
+
+    name: str
+    default: float
+    shown: Callable[[float], str]
+
+
+@dataclass(frozen=True)
+class Op:
+    """One operation: its symbol, forward rule and local derivatives.
+
+    Attributes:
+        name: Key in :data:`OPS` and, for one-operand rows, the name of the
+            ``Value`` method and of the expression function (``"tanh"``).
+        symbol: What a drawing shows (``"+"``, ``"tanh"``, ``"**2"``).
         arity: Number of ``Value`` operands.
         forward: ``forward(*operand_floats, *params) -> float``.
         partials: ``partials(out, *operands, *params) -> tuple``; one local
             derivative per operand, on floats or on Values alike.
-        params: Constants of this instance (the exponent of ``x**2``, the slope
-            of a leaky ReLU); they are not operands and receive no gradient.
+        doc: The mathematics: the function and its derivative.
+        param: The constant this operation takes, if any (``alpha`` of the
+            leaky ReLU, the exponent of ``x**2``).
+        aliases: Other names of the ``Value`` method and expression function.
+        method: Whether one-operand rows get a ``Value`` method and an
+            expression function (False where Python's operators reach them).
+        params: The constants of this instance (see :meth:`bind`).
     """
 
     name: str
@@ -191,76 +254,116 @@ class Op:
     arity: int
     forward: Callable[..., float]
     partials: Callable[..., tuple]
+    doc: str
+    param: Param | None = None
+    aliases: tuple[str, ...] = ()
+    method: bool = True
     params: tuple = ()
+    _bound: dict = field(default_factory=dict, compare=False, repr=False)
 
+    def bind(self, value: float) -> Op:
+        """This operation with its constant set to ``value`` (cached, one per value)."""
+        if self.param is None:
+            raise TypeError(f"operation {self.name!r} takes no constant")
+        op = self._bound.get(value)
+        if op is None:
+            if len(self._bound) >= 256:
+                self._bound.clear()
+            op = replace(self, symbol=self.param.shown(value), params=(value,), _bound={})
+            self._bound[value] = op
+        return op
+
+
+OPS: dict[str, Op] = {}
+"""Every operation, by name, in the order of the table."""
+
+SYMBOLS: dict[str, Op] = {}
+"""Lookup by the symbol a drawing shows or by name (``"+"``, ``"add"``, ``"tanh"``)."""
+
+
+def row(
+    name: str,
+    symbol: str,
+    arity: int,
+    forward: Callable[..., float],
+    partials: Callable[..., tuple],
+    doc: str,
+    **options: Any,
+) -> Op:
+    """Define an operation and register it in :data:`OPS` (see :class:`Op` for the fields)."""
+    if name in OPS:
+        raise ValueError(f"operation {name!r} is defined twice")
+    op = Op(name, symbol, arity, forward, partials, doc, **options)
+    OPS[name] = op
+    SYMBOLS.setdefault(symbol, op)
+    SYMBOLS.setdefault(name, op)
+    return op
+
+
+def _shown_exponent(p: float) -> str:
+    return f"**{int(p) if float(p).is_integer() else p}"
+
+
+def _shown_slope(alpha: float) -> str:
+    return "LeakyReLU" if alpha == LEAKY_RELU_SLOPE else f"LeakyReLU({alpha:g})"
+
+
+# ---------------------------------------------------------------------------
+# The table.
+# ---------------------------------------------------------------------------
 
 # fmt: off
-# Each row: name, symbol shown in graphs, arity, forward rule, local derivatives.
-ADD = Op("add", "+", 2, lambda x, y: x + y,
-         lambda out, x, y: (1.0, 1.0))                     # d(x+y)/dx = 1, d(x+y)/dy = 1
-MUL = Op("mul", "*", 2, lambda x, y: x * y,
-         lambda out, x, y: (y, x))                         # d(xy)/dx = y, d(xy)/dy = x
-POW = Op("pow", "**", 2, _pow_forward,
-         _pow_partials)                                    # y x^{y-1}, x^y log x
-EXP = Op("exp", "exp", 1, exp,
-         lambda out, x: (out,))                            # d/dx e^x = e^x: reuse the output
-LOG = Op("log", "log", 1, _log_forward,
-         lambda out, x: (reciprocal_scaled(1.0, x),))      # d/dx log x = 1/x
-SQRT = Op("sqrt", "sqrt", 1, _sqrt_forward,
-          lambda out, x: (reciprocal_scaled(0.5, out),))   # d/dx √x = 1/(2√x): reuse the output; inf at 0
-TANH = Op("tanh", "tanh", 1, math.tanh,
-          lambda out, x: (1.0 - out * out,))               # d/dx tanh x = 1 - tanh^2 x: reuse the output
-SIGMOID = Op("sigmoid", "sigmoid", 1, sigmoid,
-             lambda out, x: (out * (1.0 - out),))          # d/dx σ(x) = σ(x)(1 - σ(x)): reuse the output
-RELU = Op("relu", "ReLU", 1, lambda x: x if x > 0 else 0.0,
-          lambda out, x: (_step(x),))                      # 1 if x > 0 else 0 (0 at x = 0, as PyTorch)
-SWISH = Op("swish", "swish", 1, lambda x: x * sigmoid(x),
-           _swish_partials)                                # σ(x) + x σ(x)(1 - σ(x))
-SOFTPLUS = Op("softplus", "softplus", 1, _softplus_forward,
-              lambda out, x: (sigmoid(x),))                # d/dx log(1 + e^x) = σ(x)
-SIN = Op("sin", "sin", 1, math.sin,
-         lambda out, x: (cos(x),))                         # d/dx sin x = cos x
-COS = Op("cos", "cos", 1, math.cos,
-         lambda out, x: (-1.0 * sin(x),))                  # d/dx cos x = -sin x
-ABS = Op("abs", "abs", 1, abs,
-         lambda out, x: (_sign(x),))                       # d/dx |x| = sign x (0 at x = 0, as PyTorch)
+ADD = row("add", "+", 2, lambda x, y: x + y,
+          lambda out, x, y: (1.0, 1.0),
+          r"x + y;  d/dx = 1, d/dy = 1", method=False)
+MUL = row("mul", "*", 2, lambda x, y: x * y,
+          lambda out, x, y: (y, x),
+          r"x y;  d/dx = y, d/dy = x", method=False)
+DIV = row("div", "/", 2, _div_forward,
+          _div_partials,
+          r"x / y, ZeroDivisionError at y = 0;  d/dx = 1/y, d/dy = -x/y^2", method=False)
+POW = row("pow", "**", 2, _pow_forward,
+          _pow_partials,
+          r"x^y;  d/dx = y x^{y-1}, d/dy = x^y log x", method=False)
+POW_CONST = row("pow_const", "**", 1, _pow_forward,
+                lambda out, x, p: (_power_rule(x, p),),
+                r"x^p for a constant p;  d/dx x^p = p x^{p-1} (0 when p = 0)",
+                param=Param("p", 1.0, _shown_exponent), method=False)
+EXP = row("exp", "exp", 1, exp,
+          lambda out, x: (out,),
+          r"e^x (inf on overflow);  d/dx e^x = e^x: reuse the output")
+LOG = row("log", "log", 1, _log_forward,
+          lambda out, x: (reciprocal_scaled(1.0, x),),
+          r"natural logarithm, ValueError unless x > 0;  d/dx log x = 1/x")
+SQRT = row("sqrt", "sqrt", 1, _sqrt_forward,
+           lambda out, x: (reciprocal_scaled(0.5, out),),
+           r"√x, ValueError for x < 0;  d/dx √x = 1/(2√x): reuse the output (inf at 0)")
+TANH = row("tanh", "tanh", 1, math.tanh,
+           lambda out, x: (1.0 - out * out,),
+           r"tanh x;  d/dx tanh x = 1 - tanh^2 x: reuse the output")
+SIGMOID = row("sigmoid", "sigmoid", 1, sigmoid,
+              lambda out, x: (out * (1.0 - out),),
+              r"σ(x) = 1/(1 + e^{-x}), stable for any x;  σ'(x) = σ(x)(1 - σ(x)): reuse the output")
+RELU = row("relu", "ReLU", 1, lambda x: 0.0 if x < 0 else x,
+           lambda out, x: (_step(x),),
+           r"max(0, x) (NaN stays NaN);  d/dx = 1 if x > 0 else 0 (0 at x = 0, as PyTorch)")
+LEAKY_RELU = row("leaky_relu", "LeakyReLU", 1, lambda x, a: x if x > 0 else a * x,
+                 lambda out, x, a: (1.0 if x > 0 else a,),
+                 r"x if x > 0 else αx (α = 0.01 by default);  d/dx = 1 if x > 0 else α",
+                 param=Param("alpha", LEAKY_RELU_SLOPE, _shown_slope))
+SWISH = row("swish", "swish", 1, lambda x: x * sigmoid(x),
+            _swish_partials,
+            r"swish / SiLU: x σ(x);  d/dx = σ(x) + x σ(x)(1 - σ(x))", aliases=("silu",))
+SOFTPLUS = row("softplus", "softplus", 1, _softplus_forward,
+               lambda out, x: (sigmoid(x),),
+               r"log(1 + e^x), stable for any x;  d/dx log(1 + e^x) = σ(x)")
+SIN = row("sin", "sin", 1, lambda x: _ieee(math.sin, x),
+          lambda out, x: (cos(x),),
+          r"sin x (NaN at ±inf);  d/dx sin x = cos x")
+COS = row("cos", "cos", 1, lambda x: _ieee(math.cos, x),
+          lambda out, x: (-1.0 * sin(x),),
+          r"cos x (NaN at ±inf);  d/dx cos x = -sin x")
+ABS = row("abs", "abs", 1, abs,
+          lambda out, x: (_sign(x),),
+          r"|x|;  d/dx |x| = sign x (0 at x = 0, as PyTorch)")
 # fmt: on
-
-OPS: dict[str, Op] = {
-    op.name: op
-    for op in (ADD, MUL, POW, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SWISH, SOFTPLUS, SIN, COS, ABS)
-}
-"""Primitive operations by name. Parameterised ones (:func:`pow_const`,
-:func:`leaky_relu`) are built on demand and cached."""
-
-SYMBOLS: dict[str, Op] = {op.symbol: op for op in OPS.values()} | {
-    op.name: op for op in OPS.values()
-}
-"""Lookup by the symbol a graph shows or by name (``"+"``, ``"add"``, ``"tanh"``)."""
-
-
-@lru_cache(maxsize=256)
-def pow_const(p: float) -> Op:
-    r"""x ** p for a constant exponent p: d/dx x^p = p x^{p-1}."""
-    shown = int(p) if float(p).is_integer() else p
-    return Op(
-        "pow_const",
-        f"**{shown}",
-        1,
-        lambda x, p: _pow_forward(x, p),
-        lambda out, x, p: (p * power(x, p - 1),),
-        (p,),
-    )
-
-
-@lru_cache(maxsize=256)
-def leaky_relu(alpha: float) -> Op:
-    r"""Leaky ReLU: f(x) = x if x > 0 else αx;  f'(x) = 1 if x > 0 else α."""
-    return Op(
-        "leaky_relu",
-        "LeakyReLU" if alpha == 0.01 else f"LeakyReLU({alpha:g})",
-        1,
-        lambda x, a: x if x > 0 else a * x,
-        lambda out, x, a: (1.0 if x > 0 else a,),
-        (alpha,),
-    )
