@@ -363,6 +363,9 @@ SIN = row("sin", "sin", 1, lambda x: _ieee(math.sin, x),
 COS = row("cos", "cos", 1, lambda x: _ieee(math.cos, x),
           lambda out, x: (-1.0 * sin(x),),
           r"cos x (NaN at ±inf);  d/dx cos x = -sin x")
+TAN = row("tan", "tan", 1, lambda x: _ieee(math.tan, x),
+          lambda out, x: (1.0 + out * out,),
+          r"tan x (NaN at ±inf);  d/dx tan x = 1 + tan^2 x: reuse the output")
 ABS = row("abs", "abs", 1, abs,
           lambda out, x: (_sign(x),),
           r"|x|;  d/dx |x| = sign x (0 at x = 0, as PyTorch)")

@@ -55,6 +55,7 @@ OP_CASES: dict[str, Case] = {
     "softplus": Case(lambda x: math.log1p(math.exp(x)), lambda t, x: t.nn.functional.softplus(x), (ANY,)),
     "sin": Case(math.sin, lambda t, x: t.sin(x), (ANY,)),
     "cos": Case(math.cos, lambda t, x: t.cos(x), (ANY,)),
+    "tan": Case(math.tan, lambda t, x: t.tan(x), (NEAR_ZERO,)),
     "abs": Case(abs, lambda t, x: t.abs(x), (AWAY_FROM_ZERO,)),
 }
 # fmt: on
