@@ -1,31 +1,102 @@
-r"""Activation functions f(z) of a neuron, by name.
-
-Each is a function of one ``Value``; the engine knows its derivative:
+r"""Activation functions f(z) of a neuron: the one registry, :data:`ACTIVATIONS`.
 
 ========== =============================== =========================================
 name       f(z)                            f'(z)
 ========== =============================== =========================================
 linear     z                               1
 relu       max(0, z)                       1 if z > 0 else 0 (0 at z = 0, as PyTorch)
-leaky_relu z if z > 0 else 0.01 z          1 if z > 0 else 0.01
+leaky_relu z if z > 0 else α z             1 if z > 0 else α   (α = 0.01, the engine's)
 tanh       tanh z                          1 - tanh^2 z
-sigmoid    1 / (1 + e^{-z})                f(z) (1 - f(z))
+sigmoid    σ(z) = 1 / (1 + e^{-z})         σ(z) (1 - σ(z))
 swish      z σ(z)  (also called SiLU)      σ(z) + z σ(z)(1 - σ(z))
 ========== =============================== =========================================
 
+Each row is an :class:`Activation` record holding everything the rest of
+chainrule needs to know about it, so that an activation is defined once:
+
+* ``f``: the function on ``Value`` objects (the engine knows its derivative);
+* ``f_array(z, xp)`` and ``df_array(z, xp)``: f and f' on arrays, for the
+  vectorized equations of :mod:`nn.analytic`. ``xp`` is the array module the
+  caller passes in (NumPy), so this module imports no array library;
+* ``torch_module``: the ``torch.nn`` class (``"ReLU"``; None for linear);
+* ``graph_symbol``: the symbol of its node in a drawn graph, taken from the
+  engine's table of operations (``"ReLU"``, ``"LeakyReLU"``, ``"tanh"``; None
+  for linear, which adds no node: a linear neuron's ``a`` is its ``z``);
+* ``slope``: the default slope α of the leaky ReLU
+  (:data:`autograd.ops.LEAKY_RELU_SLOPE`), None for the others;
+* ``kink``: whether f' jumps at z = 0 (relu, leaky_relu), where f has no
+  derivative and a central finite difference across 0 estimates none.
+
+How to use it::
+
+    from nn.activations import ACTIVATIONS, lookup, registered
+    ACTIVATIONS["tanh"].f(z)             # a Value
+    ACTIVATIONS["tanh"](z)               # the same: a record is callable
+    lookup("silu").name                  # "swish": names and aliases, case-insensitive
+    registered(neuron.f)                 # the record of a neuron's f, or None for a callable
+    {a.graph_symbol: a for a in ACTIVATIONS.values() if a.graph_symbol}   # node symbol -> record
+
 A model may also be given any callable from ``Value`` to ``Value``
-(``lambda z: z.leaky_relu(0.2)``); such a model cannot be saved to JSON or
-converted to PyTorch, which need a name.
+(``lambda z: z.leaky_relu(0.2)``); such a model cannot be saved to JSON,
+converted to PyTorch or checked against the equations, which need a name.
+
+To add an activation: its operation must be a row of the engine's table
+(:mod:`autograd.ops`); add one record to :data:`ACTIVATIONS` here and its
+formula to ``FORMULAS`` in ``tests/test_nn_module.py`` (a test fails without it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from autograd import Value
+from autograd.ops import LEAKY_RELU_SLOPE, OPS
 
-Activation = Callable[[Value], Value]
-ActivationLike = str | Activation
+ValueFunction = Callable[[Value], Value]
+"""A function of one ``Value`` returning a ``Value``: f applied in the engine."""
+
+ActivationLike = str | ValueFunction
+"""What a model accepts as an activation: a registered name or a callable."""
+
+ArrayFunction = Callable[[Any, Any], Any]
+"""``g(z, xp)``: an array function of the array ``z``, written with the array module ``xp``."""
+
+
+@dataclass(frozen=True)
+class Activation:
+    r"""One activation function f and everything chainrule needs to know about it.
+
+    Attributes:
+        name: The canonical name (``"leaky_relu"``), key in :data:`ACTIVATIONS`.
+        f: f on ``Value`` objects; the engine differentiates it.
+        f_array: ``f_array(z, xp)``, f elementwise on an array ``z`` (``xp``: NumPy).
+        df_array: ``df_array(z, xp)``, f'(z) elementwise, for BP1 and BP2.
+        torch_module: The name of the ``torch.nn`` module computing f (None for linear).
+        graph_symbol: The symbol of f's node in a drawn graph, as the engine
+            shows it (``Value.op``); None for linear, which adds no node.
+        slope: The default slope α of a leaky ReLU (None for the others).
+        kink: True when f' jumps at z = 0 (f is not differentiable there).
+
+    A record is callable: ``activation(z)`` is ``activation.f(z)``.
+    """
+
+    name: str
+    f: ValueFunction
+    f_array: ArrayFunction
+    df_array: ArrayFunction
+    torch_module: str | None
+    graph_symbol: str | None
+    slope: float | None = None
+    kink: bool = False
+
+    def __call__(self, z: Value) -> Value:
+        """f(z) on a ``Value``."""
+        return self.f(z)
+
+
+# -- f on Values ------------------------------------------------------------------------
 
 
 def linear(z: Value) -> Value:
@@ -39,8 +110,8 @@ def relu(z: Value) -> Value:
 
 
 def leaky_relu(z: Value) -> Value:
-    r"""Leaky ReLU f(z) = z if z > 0 else 0.01 z."""
-    return z.leaky_relu(0.01)
+    r"""Leaky ReLU f(z) = z if z > 0 else α z, with the engine's default α (0.01)."""
+    return z.leaky_relu(LEAKY_RELU_SLOPE)
 
 
 def tanh(z: Value) -> Value:
@@ -58,39 +129,98 @@ def swish(z: Value) -> Value:
     return z.swish()
 
 
-ACTIVATIONS: dict[str, Activation] = {
-    "linear": linear,
-    "relu": relu,
-    "leaky_relu": leaky_relu,
-    "tanh": tanh,
-    "sigmoid": sigmoid,
-    "swish": swish,
-}
-"""Activation functions by name (``silu`` is accepted as another name for ``swish``)."""
-
-_ALIASES = {"silu": "swish", "identity": "linear"}
+# -- f and f' on arrays (xp: the array module, NumPy) --------------------------------------
 
 
-def resolve(activation: ActivationLike) -> tuple[str, Activation]:
-    """The ``(name, function)`` of an activation given by name or as a callable.
+def _sigmoid_array(z: Any, xp: Any) -> Any:
+    r"""σ(z) elementwise, without overflow for any z."""
+    # NOTE: numerical stability: only ever exponentiate non-positive numbers.
+    e = xp.exp(-xp.abs(z))
+    return xp.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _sigmoid_derivative_array(z: Any, xp: Any) -> Any:
+    s = _sigmoid_array(z, xp)
+    return s * (1.0 - s)
+
+
+def _swish_derivative_array(z: Any, xp: Any) -> Any:
+    s = _sigmoid_array(z, xp)
+    return s + z * s * (1.0 - s)
+
+
+# fmt: off
+_RECORDS = (
+    Activation("linear", linear,
+               lambda z, xp: z, lambda z, xp: xp.ones_like(z),
+               None, None),
+    Activation("relu", relu,
+               lambda z, xp: xp.maximum(z, 0.0), lambda z, xp: xp.where(z > 0, 1.0, 0.0),  # f'(0) = 0
+               "ReLU", OPS["relu"].symbol, kink=True),
+    Activation("leaky_relu", leaky_relu,
+               lambda z, xp: xp.where(z > 0, z, LEAKY_RELU_SLOPE * z),
+               lambda z, xp: xp.where(z > 0, 1.0, LEAKY_RELU_SLOPE),
+               "LeakyReLU", OPS["leaky_relu"].bind(LEAKY_RELU_SLOPE).symbol, LEAKY_RELU_SLOPE, kink=True),
+    Activation("tanh", tanh,
+               lambda z, xp: xp.tanh(z), lambda z, xp: 1.0 - xp.tanh(z) ** 2,
+               "Tanh", OPS["tanh"].symbol),
+    Activation("sigmoid", sigmoid,
+               _sigmoid_array, _sigmoid_derivative_array,
+               "Sigmoid", OPS["sigmoid"].symbol),
+    Activation("swish", swish,
+               lambda z, xp: z * _sigmoid_array(z, xp), _swish_derivative_array,
+               "SiLU", OPS["swish"].symbol),
+)
+# fmt: on
+
+ACTIVATIONS: dict[str, Activation] = {record.name: record for record in _RECORDS}
+"""The registry: canonical name -> :class:`Activation` (see the module docstring)."""
+
+ALIASES: dict[str, str] = {"silu": "swish", "identity": "linear"}
+"""Other accepted names -> canonical name."""
+
+
+def lookup(name: str) -> Activation:
+    """The record of a registered activation, by name or alias, case-insensitive.
+
+    Raises:
+        ValueError: An unknown name (the message lists the known ones).
+    """
+    key = name.lower()
+    key = ALIASES.get(key, key)
+    if key not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; expected one of: {', '.join(ACTIVATIONS)}")
+    return ACTIVATIONS[key]
+
+
+def registered(activation: object) -> Activation | None:
+    """The record whose function on Values is ``activation`` (or which is it); None otherwise."""
+    for record in ACTIVATIONS.values():
+        if activation is record.f or activation is record:
+            return record
+    return None
+
+
+def resolve(activation: ActivationLike) -> tuple[str, ValueFunction]:
+    """The ``(name, function on Values)`` of an activation given by name or as a callable.
 
     Args:
-        activation: A name from :data:`ACTIVATIONS` (or ``"silu"``, ``"identity"``),
-            or a callable from ``Value`` to ``Value``.
+        activation: A name from :data:`ACTIVATIONS` (or an alias: ``"silu"``,
+            ``"identity"``), a record, or a callable from ``Value`` to ``Value``.
 
     Returns:
-        The canonical name (for a callable: its ``__name__``) and the function.
+        The canonical name (for a user's callable: its ``__name__``) and the function.
 
     Raises:
         ValueError: An unknown name.
         TypeError: Neither a string nor a callable.
     """
     if isinstance(activation, str):
-        name = _ALIASES.get(activation.lower(), activation.lower())
-        if name not in ACTIVATIONS:
-            known = ", ".join(ACTIVATIONS)
-            raise ValueError(f"unknown activation {activation!r}; expected one of: {known}")
-        return name, ACTIVATIONS[name]
+        record = lookup(activation)
+        return record.name, record.f
+    known = registered(activation)
+    if known is not None:
+        return known.name, known.f
     if callable(activation):
         return getattr(activation, "__name__", type(activation).__name__), activation
     raise TypeError(
@@ -99,6 +229,6 @@ def resolve(activation: ActivationLike) -> tuple[str, Activation]:
     )
 
 
-def is_named(activation: Activation) -> bool:
-    """True when ``activation`` is one of the named functions of :data:`ACTIVATIONS`."""
-    return any(activation is f for f in ACTIVATIONS.values())
+def is_named(activation: object) -> bool:
+    """True when ``activation`` is the function of a record of :data:`ACTIVATIONS`."""
+    return registered(activation) is not None

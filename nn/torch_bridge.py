@@ -13,16 +13,8 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
-from nn.activations import is_named
+from nn.activations import ACTIVATIONS, Activation, registered
 from nn.layers import MLP
-
-_TO_TORCH = {
-    "relu": "ReLU",
-    "leaky_relu": "LeakyReLU",
-    "tanh": "Tanh",
-    "sigmoid": "Sigmoid",
-    "swish": "SiLU",
-}
 
 
 def _torch() -> Any:
@@ -37,7 +29,8 @@ def to_torch(model: MLP) -> Any:
     """A ``torch.nn.Sequential`` in float64 computing the same function as ``model``.
 
     Each layer becomes ``Linear(n_{l-1}, n_l)`` followed by its activation
-    module (none for a linear layer; ``LeakyReLU(0.01)``, ``SiLU`` for swish).
+    module, the ``torch_module`` of its record in :data:`nn.activations.ACTIVATIONS`
+    (none for a linear layer; ``LeakyReLU(0.01)`` with the record's slope, ``SiLU`` for swish).
 
     Raises:
         ImportError: PyTorch is missing (the ``torch`` extra).
@@ -49,7 +42,8 @@ def to_torch(model: MLP) -> Any:
         raise TypeError(f"to_torch converts an MLP, got {type(model).__name__}")
     modules = []
     for i, layer in enumerate(model.layers):
-        if not is_named(layer.neurons[0].f):
+        activation = registered(layer.neurons[0].f)
+        if activation is None:
             raise ValueError(
                 f"layers.{i}: an activation given as a function ({layer.activation!r}) has no "
                 "PyTorch equivalent; use a named activation"
@@ -60,23 +54,31 @@ def to_torch(model: MLP) -> Any:
             if model.bias:
                 linear.bias.copy_(torch.tensor([b.data for b in layer.b], dtype=torch.float64))  # type: ignore[union-attr]
         modules.append(linear)
-        if layer.activation != "linear":
-            modules.append(getattr(torch.nn, _TO_TORCH[layer.activation])())
+        if activation.torch_module is not None:
+            modules.append(_torch_activation(activation, torch))
     return torch.nn.Sequential(*modules)
 
 
+def _torch_activation(activation: Activation, torch: Any) -> Any:
+    """The ``torch.nn`` module of a registered activation (with its slope, if it has one)."""
+    cls = getattr(torch.nn, str(activation.torch_module))
+    return cls() if activation.slope is None else cls(activation.slope)
+
+
 def _activation_name(module: Any, torch: Any) -> str:
-    for name, cls in _TO_TORCH.items():
-        if type(module) is getattr(torch.nn, cls):
-            if name == "leaky_relu" and module.negative_slope != 0.01:
-                raise ValueError(
-                    f"LeakyReLU(negative_slope={module.negative_slope}) is not supported: "
-                    "chainrule's named leaky_relu has slope 0.01"
-                )
-            return name
+    """The registered activation a ``torch.nn`` module computes (``Identity``: linear)."""
     if type(module) is torch.nn.Identity:
         return "linear"
-    supported = ", ".join(["Linear", "Identity", *_TO_TORCH.values()])
+    for activation in ACTIVATIONS.values():
+        if activation.torch_module is not None and type(module) is getattr(torch.nn, activation.torch_module):
+            if activation.slope is not None and module.negative_slope != activation.slope:
+                raise ValueError(
+                    f"{activation.torch_module}(negative_slope={module.negative_slope}) is not supported: "
+                    f"chainrule's named {activation.name} has slope {activation.slope}"
+                )
+            return activation.name
+    modules = [a.torch_module for a in ACTIVATIONS.values() if a.torch_module is not None]
+    supported = ", ".join(["Linear", "Identity", *modules])
     raise ValueError(f"from_torch: unsupported module {module!r}; expected only {supported}")
 
 
@@ -85,7 +87,8 @@ def from_torch(sequential: Any) -> MLP:
 
     The Sequential must be ``Linear`` layers, each followed by at most one
     activation module (``ReLU``, ``LeakyReLU(0.01)``, ``Tanh``, ``Sigmoid``,
-    ``SiLU``, ``Identity``), with the same activation after every hidden layer
+    ``SiLU``, ``Identity``: the ``torch_module`` of each record of
+    :data:`nn.activations.ACTIVATIONS`), with the same activation after every hidden layer
     and all layers with or all without biases.
 
     Raises:

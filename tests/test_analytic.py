@@ -5,12 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from autograd import Value
 from nn.analytic import (
     ACTIVATIONS,
+    KINKED,
     Network,
     backpropagate,
     check_derivation,
     compare,
+    engine_gradients,
     per_example_weight_gradients,
     random_batch,
 )
@@ -219,3 +222,79 @@ def test_formula_returning_unknown_names_or_shapes_is_a_clear_error():
         check_derivation(lambda d: {"dQ1": 0}, model, X, Y, "quadratic")
     with pytest.raises(ValueError, match=r"dW1 has shape \(3, 2\), expected \(2, 3\)"):
         check_derivation(lambda d: {"dW1": np.zeros((3, 2))}, model, X, Y, "quadratic")
+
+
+def test_a_formula_that_returns_nothing_checks_nothing_and_is_refused():
+    model = MLP(3, [2, 1], seed=0)
+    X, Y = random_batch(model, 4, "quadratic")
+    with pytest.raises(ValueError, match=r"returned no gradients.*dA2, dZ1, dW1, db1, dZ2, dW2, db2"):
+        check_derivation(lambda d: {}, model, X, Y, "quadratic")
+    with pytest.raises(ValueError, match="dW1 is not an array of numbers"):
+        check_derivation(lambda d: {"dW1": [["a", "b", "c"], [1, 2, 3]]}, model, X, Y, "quadratic")
+
+
+@pytest.mark.parametrize("call", [compare, lambda *a: check_derivation(lambda d: {"dA2": 0}, *a)])
+@pytest.mark.parametrize(
+    "where, value, message",
+    [("X", np.nan, r"X\[1, 2\] is nan"), ("X", np.inf, r"X\[1, 2\] is inf"), ("Y", -np.inf, r"Y\[0, 2\] is -inf")],
+)
+def test_a_nan_or_infinite_entry_of_the_batch_is_named_with_its_position(call, where, value, message):
+    model = MLP(3, [2, 1], seed=0)
+    X, Y = random_batch(model, 4, "quadratic")
+    (X if where == "X" else Y)[1 if where == "X" else 0, 2] = value
+    with pytest.raises(ValueError, match=message + r"; the batch must hold finite numbers \(1 entry is not\)"):
+        call(model, X, Y, "quadratic")
+
+
+def test_a_batch_of_words_is_a_value_error_naming_x():
+    model = MLP(2, [1], seed=0)
+    with pytest.raises(ValueError, match=r"X must be an array of numbers of shape \(n_0, m\)"):
+        compare(model, [["a", "b"], ["c", "d"]], [[1.0, 2.0]])
+
+
+def test_a_nan_parameter_is_named_before_any_mismatch_is_reported():
+    model = MLP(3, [2, 1], seed=0)
+    model.layers[1].neurons[0].w[1].data = float("nan")
+    X, Y = random_batch(model, 4, "quadratic")
+    with pytest.raises(ValueError, match=r"parameter layers\.1\.neurons\.0\.w\.1 is nan"):
+        compare(model, X, Y)
+
+
+@pytest.mark.parametrize("call", [compare, engine_gradients, lambda *a: check_derivation(dict, *a)])
+def test_something_other_than_a_model_is_a_type_error_saying_an_mlp_is_expected(call):
+    X = np.zeros((2, 3))
+    Y = np.zeros((1, 3))
+    with pytest.raises(TypeError, match=r"expects an nn\.MLP as its model, got str: 'model'"):
+        call("model", X, Y, "quadratic")
+
+
+# -- the activation registry, on arrays ---------------------------------------------------------
+
+POINTS = np.array([-3.0, -0.7, -1e-3, 0.4, 2.5, 40.0, -40.0])
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_array_forms_of_each_activation_equal_the_engine_value_and_gradient(name):
+    activation = ACTIVATIONS[name]
+    for x, f, df in zip(POINTS, activation.f_array(POINTS, np), activation.df_array(POINTS, np)):
+        z = Value(float(x))
+        a = activation.f(z)
+        a.backward()
+        assert f == pytest.approx(a.data, rel=1e-15, abs=1e-300)
+        assert df == pytest.approx(z.grad, rel=1e-14, abs=1e-300)
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_array_derivative_of_each_activation_equals_central_differences(name):
+    activation = ACTIVATIONS[name]
+    z = np.array([-1.3, -0.2, 0.3, 1.7])  # away from the kink at 0
+    h = 1e-6
+    numeric = (activation.f_array(z + h, np) - activation.f_array(z - h, np)) / (2 * h)
+    np.testing.assert_allclose(activation.df_array(z, np), numeric, rtol=1e-8, atol=1e-10)
+
+
+def test_the_analytic_package_reads_the_one_activation_registry():
+    import nn.activations
+
+    assert ACTIVATIONS is nn.activations.ACTIVATIONS
+    assert KINKED == ("relu", "leaky_relu")

@@ -31,7 +31,7 @@ def test_check_exits_1_on_a_mismatch(capsys, monkeypatch):
             g.dW *= 2
         return fp, grads
 
-    monkeypatch.setattr(analytic, "backpropagate", off_by_two)
+    monkeypatch.setattr(analytic.comparison, "backpropagate", off_by_two)
     status = main(["check", "--hidden", "3", "--activation", "tanh", "--cost", "mse", "--batch", "4"])
     out = capsys.readouterr().out
     assert status == 1 and "MISMATCH" in out

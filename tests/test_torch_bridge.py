@@ -4,6 +4,8 @@ import builtins
 
 import pytest
 
+from autograd import Value
+from nn.activations import ACTIVATIONS
 from nn.layers import MLP
 from nn.losses import binary_cross_entropy_with_logits, softmax_cross_entropy
 from nn.torch_bridge import from_torch, to_torch
@@ -102,3 +104,25 @@ def test_missing_torch_names_the_extra(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", fake_import)
     with pytest.raises(ImportError, match=r"chainrule\[torch\]"):
         to_torch(MLP(2, [1]))
+
+
+@pytest.mark.parametrize("name", [name for name, a in ACTIVATIONS.items() if a.torch_module is not None])
+def test_each_activations_torch_module_computes_its_value_and_derivative(name):
+    activation = ACTIVATIONS[name]
+    cls = getattr(torch.nn, activation.torch_module)
+    module = cls() if activation.slope is None else cls(activation.slope)
+    points = [-3.0, -0.7, -1e-3, 0.4, 2.5, 40.0]
+    x = torch.tensor(points, dtype=torch.float64, requires_grad=True)
+    module(x).sum().backward()
+    for p, t_out, t_grad in zip(points, module(x).tolist(), x.grad.tolist()):
+        z = Value(p)
+        a = activation(z)
+        a.backward()
+        assert a.data == pytest.approx(t_out, rel=1e-15, abs=1e-300)
+        assert z.grad == pytest.approx(t_grad, rel=1e-14, abs=1e-300)
+
+
+def test_linear_alone_has_no_torch_module_and_from_torch_reads_identity_as_linear():
+    assert [a.name for a in ACTIVATIONS.values() if a.torch_module is None] == ["linear"]
+    seq = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Identity(), torch.nn.Linear(3, 1))
+    assert from_torch(seq).activation == "linear"

@@ -1,0 +1,87 @@
+r"""A batch for the equations: ONE EXAMPLE PER COLUMN, checked before anything is computed.
+
+``X`` is (n_0, m) and ``Y`` is (n_L, m): column i is example i. Data sets and
+``nn.fit`` store one example per row; transpose at the boundary,
+``X = np.array(rows).T``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from nn.checks import positive_int
+from nn.layers import MLP
+
+Array = np.ndarray
+
+
+def check_model(model: object, caller: str, *, finite: bool = True) -> MLP:
+    """``model`` if it is an ``nn.MLP`` (with finite parameters, unless ``finite`` is False).
+
+    Raises:
+        TypeError: Not an ``nn.MLP`` (the message names ``caller`` and what it got).
+        ValueError: A parameter is NaN or infinite (named by its dotted name).
+    """
+    if not isinstance(model, MLP):
+        raise TypeError(f"{caller} expects an nn.MLP as its model, got {type(model).__name__}: {model!r:.80}")
+    if not finite:
+        return model
+    for name, p in model.named_parameters():
+        if not math.isfinite(p.data):
+            raise ValueError(f"{caller}: the model's parameter {name} is {p.data!r}; parameters must be finite")
+    return model
+
+
+def _finite_array(values: object, what: str, shape_hint: str) -> Array:
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{what} must be an array of numbers of shape {shape_hint}: {error}") from None
+    bad = np.argwhere(~np.isfinite(array))
+    if len(bad):
+        index = tuple(int(i) for i in bad[0])
+        raise ValueError(
+            f"{what}{list(index)} is {float(array[index])!r}; the batch must hold finite numbers "
+            f"({len(bad)} entr{'y is' if len(bad) == 1 else 'ies are'} not)"
+        )
+    return array
+
+
+def check_batch(model: MLP, X: object, Y: object, caller: str = "compare") -> tuple[Array, Array]:
+    r"""``(X, Y)`` as float arrays of shapes (n_0, m) and (n_L, m), every entry finite.
+
+    A 1-D ``Y`` of m targets is read as one output (shape (1, m)).
+
+    Raises:
+        TypeError: ``model`` is not an ``nn.MLP``.
+        ValueError: A shape that does not fit the model (rows instead of columns
+            is pointed out), or an entry that is NaN or infinite (named with its position).
+    """
+    check_model(model, caller)
+    X = _finite_array(X, "X", "(n_0, m)")
+    Y = _finite_array(Y, "Y", "(n_L, m)")
+    if Y.ndim == 1:
+        Y = Y.reshape(1, -1)
+    if X.ndim != 2 or X.shape[0] != model.nin:
+        transposed = X.ndim == 2 and X.shape[1] == model.nin
+        raise ValueError(
+            f"X must have shape (n_0, m) = ({model.nin}, m), one example per COLUMN; got "
+            f"{X.shape}" + (" (one example per row? pass X.T)" if transposed else "")
+        )
+    n_L = model.sizes[-1]
+    if Y.shape != (n_L, X.shape[1]):
+        raise ValueError(f"Y must have shape (n_L, m) = ({n_L}, {X.shape[1]}), got {Y.shape}")
+    return X, Y
+
+
+def random_batch(model: MLP, m: int, cost: str, seed: int = 0) -> tuple[Array, Array]:
+    """A seeded batch for ``model``: X ~ N(0, 1) of shape (n_0, m); Y in {0, 1} for bce, else U(0, 1)."""
+    check_model(model, "random_batch", finite=False)
+    positive_int(m, "batch size m")
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((model.nin, m))
+    n_L = model.sizes[-1]
+    Y = rng.integers(0, 2, (n_L, m)).astype(float) if cost == "bce" else rng.uniform(0, 1, (n_L, m))
+    return X, Y

@@ -1,0 +1,166 @@
+r"""Checking a derivation done by hand: your gradient formulas against the engine, entry by entry.
+
+A learner who derives the gradients of a cost on paper writes them as a
+function of the batch (:class:`Derivation`: W^l, b^l, Z^l, A^l, Y, m) that
+returns some of
+
+* ``"dA{L}"``: ∇_A C = ∂C/∂A^L, shape (n_L, m);
+* ``"dZ{l}"``: δ^l = ∂C/∂Z^l, shape (n_l, m), as BP1 (l = L) and BP2 give it;
+* ``"dW{l}"``: ∂C/∂W^l = δ^l (A^{l-1})^T, shape (n_l, n_{l-1}) (BP4);
+* ``"db{l}"``: ∂C/∂b^l = row sums of δ^l, shape (n_l, 1) (BP3).
+
+:func:`check_derivation` computes the same quantities with the scalar engine
+(which knows only the chain rule, node by node) and points at the first entry
+that disagrees: which quantity, which row j and column (example) i, the
+engine's number and the formula's. The usual slips (a lost sign, an ε inside
+a logarithm, A - Y taken as ∂C/∂A instead of ∂C/∂Z, 1/m instead of 1/(2m))
+each show there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from nn.analytic.batch import check_batch
+from nn.analytic.engine import engine_gradients
+from nn.analytic.equations import Network, check_cost, forward
+from nn.layers import MLP
+
+Array = np.ndarray
+
+
+@dataclass
+class Derivation:
+    r"""What a hand-written gradient formula receives (column convention, 0-based lists).
+
+    Attributes:
+        W: ``W[l-1]`` = W^l, shape (n_l, n_{l-1}).
+        b: ``b[l-1]`` = b^l, shape (n_l, 1).
+        Z: ``Z[l-1]`` = Z^l, shape (n_l, m).
+        A: ``A[l]`` = A^l, shape (n_l, m); ``A[0]`` = X.
+        Y: Targets, shape (n_L, m).
+        m: Batch size.
+        activations: Activation name per layer.
+    """
+
+    W: list[Array]
+    b: list[Array]
+    Z: list[Array]
+    A: list[Array]
+    Y: Array
+    m: int
+    activations: list[str]
+
+
+@dataclass
+class DerivationCheck:
+    """The verdict on a hand-written formula: where it first disagrees with the engine, by how much.
+
+    Attributes:
+        ok: True when every returned entry agrees within the tolerance.
+        key: The first quantity that disagrees (e.g. ``"dA2"``), or None.
+        index: Its first disagreeing entry (row j, column i), or None.
+        expected: The engine's number there.
+        got: The formula's number there.
+        checked: The keys checked, in order (never empty).
+    """
+
+    ok: bool
+    key: str | None
+    index: tuple[int, ...] | None
+    expected: float | None
+    got: float | None
+    checked: list[str]
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"the formula agrees with the engine on {', '.join(self.checked)}"
+        return (
+            f"the formula disagrees with the engine first at {self.key}{list(self.index or ())}: "
+            f"engine {self.expected!r}, formula {self.got!r} "
+            f"(difference {abs((self.got or 0.0) - (self.expected or 0.0)):.3g})"
+        )
+
+
+def _engine_quantities(model: MLP, X: Array, Y: Array, cost: str) -> dict[str, Array]:
+    """The engine's dA{L}, and dZ{l}, dW{l}, db{l} for l = 1..L, by the names a formula returns."""
+    eng = engine_gradients(model, X, Y, cost)
+    L = len(eng.dW)
+    expected: dict[str, Array] = {f"dA{L}": eng.dA_L}
+    for l in range(1, L + 1):
+        expected[f"dZ{l}"] = eng.delta[l - 1]
+        expected[f"dW{l}"] = eng.dW[l - 1]
+        expected[f"db{l}"] = eng.db[l - 1]
+    return expected
+
+
+def _checked_returns(returned: object, expected: Mapping[str, Array]) -> list[tuple[str, Array]]:
+    """The formula's ``(name, array)`` pairs, each name known and each shape right; at least one."""
+    if not isinstance(returned, Mapping):
+        raise TypeError(f"the formula must return a mapping of names to arrays, got {type(returned).__name__}")
+    if not returned:
+        raise ValueError(
+            "the formula returned no gradients, so nothing can be checked; return at least one of: "
+            + ", ".join(expected)
+        )
+    pairs = []
+    for key, value in returned.items():
+        if key not in expected:
+            raise ValueError(f"the formula returned {key!r}; expected names among: {', '.join(expected)}")
+        try:
+            got = np.asarray(value, dtype=float)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"the formula's {key} is not an array of numbers: {error}") from None
+        if got.shape != expected[key].shape:
+            raise ValueError(f"the formula's {key} has shape {got.shape}, expected {expected[key].shape}")
+        pairs.append((key, got))
+    return pairs
+
+
+def check_derivation(
+    formula: Callable[[Derivation], Mapping[str, object]],
+    model: MLP,
+    X: object,
+    Y: object,
+    cost: str,
+    *,
+    rtol: float = 1e-9,
+    atol: float = 1e-12,
+) -> DerivationCheck:
+    r"""Check gradients computed by a hand-written formula against the engine.
+
+    ``formula(d)`` receives a :class:`Derivation` (the batch's W, b, Z, A, Y)
+    and returns a mapping from names to arrays, at least one of, for layers l = 1..L:
+
+    * ``"dA{L}"``: ∂C/∂A^L, shape (n_L, m) (only the last layer);
+    * ``"dZ{l}"``: δ^l = ∂C/∂Z^l, shape (n_l, m);
+    * ``"dW{l}"``: ∂C/∂W^l, shape (n_l, n_{l-1});
+    * ``"db{l}"``: ∂C/∂b^l, shape (n_l, 1).
+
+    Each is compared entry by entry (row-major, keys in the order returned)
+    with the engine's gradient of the true ``cost``; the first entry with
+    |got - expected| > atol + rtol |expected| is reported (a NaN always is).
+
+    Raises:
+        TypeError: ``model`` is not an ``nn.MLP``, or the formula returns no mapping.
+        ValueError: A bad batch or cost; the formula returns nothing, an
+            unknown name, or an array of the wrong shape.
+    """
+    check_cost(cost)
+    X, Y = check_batch(model, X, Y, "check_derivation")
+    net = Network.from_mlp(model)
+    fp = forward(net, X)
+    derivation = Derivation(net.Ws, net.bs, fp.Z, fp.A, Y, X.shape[1], net.activations)
+    expected = _engine_quantities(model, X, Y, cost)
+    checked = []
+    for key, got in _checked_returns(formula(derivation), expected):
+        want = expected[key]
+        checked.append(key)
+        bad = np.argwhere(~(np.abs(got - want) <= atol + rtol * np.abs(want)))
+        if len(bad):
+            index = tuple(int(i) for i in bad[0])
+            return DerivationCheck(False, key, index, float(want[index]), float(got[index]), checked)
+    return DerivationCheck(True, None, None, None, None, checked)

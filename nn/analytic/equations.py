@@ -1,0 +1,203 @@
+r"""Forward propagation and the four equations of backpropagation, vectorized in NumPy.
+
+Notation and conventions are those of CURRICULUM.md:
+
+* Layers l = 1..L; layer 0 is the input. ``W^l`` has shape (n_l, n_{l-1}):
+  row j = receiving neuron, column k = sending neuron, so ``W[j, k]`` is
+  w^l_jk, the weight from neuron k of layer l-1 to neuron j of layer l.
+  ``b^l`` has shape (n_l, 1).
+* A batch has ONE EXAMPLE PER COLUMN: ``X`` is (n_0, m), ``Y`` is (n_L, m),
+  ``Z^l = W^l A^{l-1} + b^l`` is (n_l, m), ``b^l`` broadcast across the
+  columns; ``A^l = f_l(Z^l)`` and ``A^0 = X``.
+* Python lists are 0-based: ``Ws[0]`` is W^1, ``Z[0]`` is Z^1, but ``A[0]``
+  is A^0 = X, so ``A[l]`` is A^l and ``Z[l - 1]`` is Z^l.
+
+The equations, for one example (δ^l = ∂C/∂z^l, the error of layer l):
+
+    BP1  δ^L = ∇_a C ⊙ f'(z^L)
+    BP2  δ^l = ((W^{l+1})^T δ^{l+1}) ⊙ f'(z^l)
+    BP3  ∂C/∂b^l_j = δ^l_j
+    BP4  ∂C/∂w^l_jk = a^{l-1}_k δ^l_j
+
+Over a batch (δ^l = ∂C/∂Z^l, one column per example, the batch's 1/m inside
+it), BP3 sums the columns, ∂C/∂b^l = row sums of δ^l, shape (n_l, 1), and BP4
+becomes a matrix product, ∂C/∂W^l = δ^l (A^{l-1})^T, shape (n_l, n_{l-1}).
+
+Costs (C over a batch of m examples, n_L outputs each):
+
+    quadratic  C = 1/(2m) Σ ||y - a^L||^2        ∇_A C = (A^L - Y)/m
+    mse        C = 1/(m n_L) Σ (y - ŷ)^2         ∇_A C = 2 (A^L - Y)/(m n_L)   (PyTorch's MSELoss)
+    bce        C = -1/m Σ [y log ŷ + (1-y) log(1-ŷ)], ŷ = σ(z^L)
+               ∇_A C = (A^L - Y)/(A^L (1 - A^L))/m, and δ^L = (A^L - Y)/m
+
+f and f' of each layer come from the activation registry
+(:data:`nn.activations.ACTIVATIONS`: ``f_array``, ``df_array``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nn.activations import ACTIVATIONS, registered
+from nn.layers import MLP
+
+Array = np.ndarray
+
+COSTS = ("quadratic", "mse", "bce")
+"""Costs the analytic equations implement (see the module docstring)."""
+
+
+def check_cost(cost: object) -> str:
+    """``cost`` if it is one of :data:`COSTS`, else a ValueError listing them."""
+    if cost not in COSTS:
+        raise ValueError(f"unknown cost {cost!r}; expected one of: {', '.join(COSTS)}")
+    return str(cost)
+
+
+def cost_value(cost: str, A_L: Array, Y: Array) -> float:
+    r"""C for the batch: quadratic 1/(2m) Σ||y - a||^2, mse 1/(m n_L) Σ (y - ŷ)^2, or bce."""
+    m = A_L.shape[1]
+    if check_cost(cost) == "quadratic":
+        return float(np.sum((A_L - Y) ** 2) / (2 * m))
+    if cost == "mse":
+        return float(np.mean((A_L - Y) ** 2))
+    return float(-np.sum(Y * np.log(A_L) + (1 - Y) * np.log(1 - A_L)) / m)
+
+
+def cost_gradient(cost: str, A_L: Array, Y: Array) -> Array:
+    r"""∇_A C, the gradient of the batch cost with respect to the output activations A^L."""
+    m = A_L.shape[1]
+    if check_cost(cost) == "quadratic":
+        return (A_L - Y) / m
+    if cost == "mse":
+        return 2.0 * (A_L - Y) / A_L.size
+    return (A_L - Y) / (A_L * (1.0 - A_L)) / m
+
+
+# -- the network as matrices ----------------------------------------------------
+
+
+@dataclass
+class Network:
+    r"""An MLP as matrices: ``Ws[l-1]`` = W^l (n_l, n_{l-1}), ``bs[l-1]`` = b^l (n_l, 1).
+
+    Attributes:
+        Ws: Weight matrices, w_jk from neuron k (layer l-1) to neuron j (layer l).
+        bs: Bias columns (zeros for a model without biases).
+        activations: The activation name of each layer l = 1..L (keys of
+            :data:`nn.activations.ACTIVATIONS`).
+        has_bias: Whether the model has biases (whose gradients are then reported).
+    """
+
+    Ws: list[Array]
+    bs: list[Array]
+    activations: list[str]
+    has_bias: bool = True
+
+    @classmethod
+    def from_mlp(cls, model: MLP) -> Network:
+        """The matrices of an ``nn.MLP``: ``W[j, k]`` = ``layers[l-1].neurons[j].w[k]``.
+
+        Raises:
+            TypeError: ``model`` is not an ``nn.MLP``.
+            ValueError: A layer's activation is a callable, not a registered one.
+        """
+        if not isinstance(model, MLP):
+            raise TypeError(f"expected an nn.MLP, got {type(model).__name__}")
+        names = []
+        for l, layer in enumerate(model.layers, start=1):
+            record = registered(layer.neurons[0].f)
+            if record is None:
+                raise ValueError(
+                    f"layer {l} has activation {layer.activation!r}, a function the analytic equations "
+                    f"do not know; use a named one: {', '.join(ACTIVATIONS)}"
+                )
+            names.append(record.name)
+        Ws = [np.array([[w.data for w in row] for row in layer.W]) for layer in model.layers]
+        bs = [
+            np.array([[0.0 if b is None else b.data] for b in layer.b]) for layer in model.layers
+        ]
+        return cls(Ws, bs, names, has_bias=model.bias)
+
+
+@dataclass
+class ForwardPass:
+    r"""Every Z^l and A^l of one batch: ``Z[l-1]`` = Z^l, ``A[l]`` = A^l, ``A[0]`` = X."""
+
+    Z: list[Array]
+    A: list[Array]
+
+
+@dataclass
+class LayerGradients:
+    r"""BP results for one layer l: δ^l (n_l, m), ∂C/∂W^l (n_l, n_{l-1}), ∂C/∂b^l (n_l, 1)."""
+
+    delta: Array
+    dW: Array
+    db: Array
+
+
+def forward(net: Network, X: Array) -> ForwardPass:
+    r"""Forward propagation: Z^l = W^l A^{l-1} + b^l, A^l = f_l(Z^l), A^0 = X (columns = examples)."""
+    Z: list[Array] = []
+    A: list[Array] = [X]
+    for W, b, name in zip(net.Ws, net.bs, net.activations):
+        Z.append(W @ A[-1] + b)  # b (n_l, 1) broadcast across the m columns
+        A.append(ACTIVATIONS[name].f_array(Z[-1], np))
+    return ForwardPass(Z, A)
+
+
+def output_error(net: Network, fp: ForwardPass, Y: Array, cost: str) -> Array:
+    r"""BP1: δ^L = ∇_A C ⊙ f_L'(Z^L); for sigmoid + bce, σ' cancels: δ^L = (A^L - Y)/m."""
+    A_L, Z_L = fp.A[-1], fp.Z[-1]
+    if check_cost(cost) == "bce":
+        if net.activations[-1] != "sigmoid":
+            raise ValueError(
+                f"cost 'bce' needs a sigmoid output layer (probabilities), got {net.activations[-1]!r}"
+            )
+        return (A_L - Y) / A_L.shape[1]
+    return cost_gradient(cost, A_L, Y) * ACTIVATIONS[net.activations[-1]].df_array(Z_L, np)
+
+
+def backpropagate(net: Network, X: Array, Y: Array, cost: str) -> tuple[ForwardPass, list[LayerGradients]]:
+    r"""The backpropagation algorithm: forward pass, BP1, BP2 backwards, BP3 and BP4.
+
+    Returns:
+        The forward pass and, per layer l = 1..L (list index l-1), δ^l, ∂C/∂W^l, ∂C/∂b^l.
+    """
+    check_cost(cost)
+    fp = forward(net, X)
+    L = len(net.Ws)
+    delta = output_error(net, fp, Y, cost)  # BP1
+    grads: list[LayerGradients] = []
+    for l in range(L, 0, -1):  # l is the curriculum's layer number
+        nabla_w = delta @ fp.A[l - 1].T  # BP4: δ^l (A^{l-1})^T
+        nabla_b = delta.sum(axis=1, keepdims=True)  # BP3: row sums of δ^l
+        grads.append(LayerGradients(delta, nabla_w, nabla_b))
+        if l > 1:
+            f_prime = ACTIVATIONS[net.activations[l - 2]].df_array(fp.Z[l - 2], np)
+            delta = (net.Ws[l - 1].T @ delta) * f_prime  # BP2: ((W^l)^T δ^l) ⊙ f'(Z^{l-1})
+    grads.reverse()
+    return fp, grads
+
+
+def per_example_weight_gradients(fp: ForwardPass, grads: list[LayerGradients]) -> list[Array]:
+    r"""Σ_i δ^l_i (a^{l-1}_i)^T: BP4 one example at a time, summed over the batch.
+
+    Each example's δ^l_i is column i of the batch's δ^l (whose 1/m is already
+    inside), and the outer product with that example's a^{l-1}_i is its share of
+    ∂C/∂W^l; their sum equals the vectorized δ^l (A^{l-1})^T.
+
+    Args:
+        fp: The forward pass returned by :func:`backpropagate`.
+        grads: The per-layer gradients returned with it.
+    """
+    sums = []
+    for l, g in enumerate(grads, start=1):
+        total = np.zeros_like(g.dW)
+        for i in range(g.delta.shape[1]):
+            total += np.outer(g.delta[:, i], fp.A[l - 1][:, i])
+        sums.append(total)
+    return sums
