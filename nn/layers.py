@@ -35,7 +35,8 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import pairwise
 
 from autograd import Value
 from nn.activations import ActivationLike, resolve
@@ -320,3 +321,28 @@ class MLP(Module):
     def extra_repr(self) -> str:
         return f"{self.nin}, {self.sizes}"
 
+
+def parameter_count(nin: int, sizes: Sequence[int], bias: bool = True) -> int:
+    r"""How many parameters ``MLP(nin, sizes, bias=bias)`` has, without building it.
+
+    Σ_l n_l (n_{l-1} + 1) with biases, Σ_l n_l n_{l-1} without (n_0 = ``nin``).
+    """
+    dims = [positive_int(nin, "MLP nin"), *(positive_int(n, "MLP layer size") for n in sizes)]
+    return sum(n_l * (n_prev + int(bias)) for n_prev, n_l in pairwise(dims))
+
+
+def parameter_names(nin: int, sizes: Sequence[int], bias: bool = True) -> Iterator[str]:
+    """The dotted names of ``MLP(nin, sizes, bias=bias)``'s parameters, generated without building it.
+
+    They come in the order of :meth:`Module.named_parameters`
+    (``layers.0.neurons.0.w.0``, ..., ``layers.0.neurons.0.b``, ``layers.0.neurons.1.w.0``, ...),
+    one at a time, so a caller may stop early.
+    """
+    n_prev = positive_int(nin, "MLP nin")
+    for l, n_l in enumerate(sizes):
+        for j in range(positive_int(n_l, "MLP layer size")):
+            prefix = f"layers.{l}.neurons.{j}."
+            yield from (f"{prefix}w.{k}" for k in range(n_prev))
+            if bias:
+                yield prefix + "b"
+        n_prev = n_l

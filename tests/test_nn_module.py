@@ -1,12 +1,15 @@
 """Neurons, layers and MLPs: sizes, names, labels, state, inputs, and the stored z and a."""
 
+import dataclasses
 import math
 import random
 
 import pytest
 
 from autograd import Value
-from nn.layers import MLP, Layer, Neuron, init_bound
+from autograd.ops import LEAKY_RELU_SLOPE
+from nn.activations import ACTIVATIONS, lookup, registered, resolve
+from nn.layers import MLP, Layer, Neuron, init_bound, parameter_count, parameter_names
 from nn.module import Module
 
 
@@ -137,17 +140,22 @@ def test_inputs_may_be_values_and_receive_gradients():
     assert [v.grad for v in x] == [w.data for w in model.layers[0].neurons[0].w]
 
 
-@pytest.mark.parametrize(
-    "name, f",
-    [
-        ("relu", lambda z: max(0.0, z)),
-        ("leaky_relu", lambda z: z if z > 0 else 0.01 * z),
-        ("tanh", math.tanh),
-        ("sigmoid", lambda z: 1 / (1 + math.exp(-z))),
-        ("swish", lambda z: z / (1 + math.exp(-z))),
-        ("linear", lambda z: z),
-    ],
-)
+FORMULAS = {
+    "relu": lambda z: max(0.0, z),
+    "leaky_relu": lambda z: z if z > 0 else 0.01 * z,
+    "tanh": math.tanh,
+    "sigmoid": lambda z: 1 / (1 + math.exp(-z)),
+    "swish": lambda z: z / (1 + math.exp(-z)),
+    "linear": lambda z: z,
+}
+"""Each registered activation's formula, written independently of the engine."""
+
+
+def test_every_registered_activation_has_a_formula_row():
+    assert sorted(FORMULAS) == sorted(ACTIVATIONS)
+
+
+@pytest.mark.parametrize("name, f", sorted(FORMULAS.items()))
 def test_named_activations_compute_their_formula(name, f):
     neuron = Neuron(2, activation=name, seed=4)
     for x in ([0.5, -0.2], [-1.5, 0.3]):
@@ -259,3 +267,47 @@ def test_same_outputs_and_gradients_as_micrograd():
     b.backward()
     for p, q in zip(ours.parameters(), theirs.parameters()):
         assert p.grad == pytest.approx(q.grad, rel=1e-12, abs=1e-15)
+
+
+# -- the activation registry ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_each_activation_records_the_symbol_its_node_has_in_a_graph(name):
+    activation = ACTIVATIONS[name]
+    z = Value(0.5)
+    a = activation.f(z)
+    if activation.graph_symbol is None:
+        assert a is z and name == "linear"  # a linear neuron adds no node
+    else:
+        assert a.op == activation.graph_symbol and list(a.parents) == [z]
+
+
+def test_the_leaky_relu_slope_is_the_engines_default():
+    activation = ACTIVATIONS["leaky_relu"]
+    assert activation.slope == LEAKY_RELU_SLOPE == 0.01
+    assert activation.f(Value(-2.0)).data == -2.0 * LEAKY_RELU_SLOPE
+    assert activation.f(Value(-2.0)).data == Value(-2.0).leaky_relu().data
+    assert [a.name for a in ACTIVATIONS.values() if a.slope is not None] == ["leaky_relu"]
+
+
+def test_records_are_frozen_callable_and_found_by_name_alias_or_function():
+    tanh = ACTIVATIONS["tanh"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        tanh.name = "other"  # type: ignore[misc]
+    assert tanh(Value(0.3)).data == math.tanh(0.3)
+    assert lookup("SiLU") is ACTIVATIONS["swish"] and lookup("identity") is ACTIVATIONS["linear"]
+    assert registered(tanh.f) is tanh and registered(tanh) is tanh
+    assert registered(lambda z: z.tanh()) is None
+    assert resolve("silu") == ("swish", ACTIVATIONS["swish"].f)
+    assert resolve(tanh) == ("tanh", tanh.f)
+    assert Neuron(2, activation=tanh, seed=0).activation == "tanh"
+    with pytest.raises(ValueError, match="unknown activation 'rleu'; expected one of: linear, relu"):
+        lookup("rleu")
+
+
+@pytest.mark.parametrize("nin, sizes, bias", [(1, [1], True), (2, [3, 1], True), (3, [4, 2, 5], False), (5, [1, 1], True)])
+def test_parameter_names_and_count_without_building_equal_the_built_models(nin, sizes, bias):
+    model = MLP(nin, sizes, bias=bias, seed=0)
+    assert list(parameter_names(nin, sizes, bias)) == [name for name, _ in model.named_parameters()]
+    assert parameter_count(nin, sizes, bias) == len(model.parameters())
