@@ -1,19 +1,29 @@
 r"""Derivatives of plain Python functions of several scalars.
 
-Each function here takes ``f``, a Python function of scalar arguments that
-computes with ``Value`` operations (``lambda x, y: x * y + y.tanh()``), and
-returns a function of numbers:
+Each function here takes ``f``, a Python function that computes with
+``Value`` operations, and returns a function of numbers. ``f`` comes in two
+forms, told apart by how the returned function is called:
+
+* **several scalars**: ``f(x, y)`` takes one Value per argument
+  (``lambda x, y: x * y + y.tanh()``), called as ``grad(f)(1.0, 2.0)``;
+* **one vector**: ``f(v)`` takes a list of Values (``lambda v: [v[0] * v[1],
+  v[0].exp()]``), called with ONE argument that is a list, a tuple or a 1-D
+  NumPy array: ``jacobian(f)([1.0, 2.0])``. This is the curriculum's
+  f: R^n -> R^m.
 
     grad(f)(x_1, ..., x_n)            = (∂f/∂x_1, ..., ∂f/∂x_n)        a tuple of n floats
-    value_and_grad(f)(x_1, ..., x_n)  = (f(x), grad)
-    jacobian(f)(x_1, ..., x_n)        = J, J[i][j] = ∂f_i/∂x_j          rows = outputs
-    hessian(f)(x_1, ..., x_n)         = H, H[i][j] = ∂²f/∂x_i∂x_j
+    grad(f)([x_1, ..., x_n])          = [∂f/∂x_1, ..., ∂f/∂x_n]        a list (the vector form)
+    value_and_grad(f)(...)            = (f(x), grad), in either form
+    jacobian(f)(...)                  = J, J[i][j] = ∂f_i/∂x_j          an m×n list of rows
+    hessian(f)(...)                   = H, H[i][j] = ∂²f/∂x_i∂x_j       an n×n list of rows
     gradcheck(f, inputs)              compares the engine's Jacobian with central
                                       finite differences (f(x + h) - f(x - h)) / 2h
 
-Decision: ``grad`` always differentiates with respect to every argument and
-always returns a tuple (a one-argument function gives a one-element tuple), so
-the return type never depends on the number of arguments.
+Decisions: ``grad`` always differentiates with respect to every input; in the
+scalar form it returns a tuple (a one-argument function gives a one-element
+tuple), in the vector form a list as long as the vector, so the return type
+never depends on the number of inputs. ``f`` may return one Value (m = 1) or a
+list of Values; ``jacobian`` always returns a list of rows.
 """
 
 from __future__ import annotations
@@ -21,14 +31,38 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from autograd.value import Value, as_float, no_grad
 
 Matrix = list[list[float]]
 
 
-def _inputs(args: Sequence[object]) -> list[Value]:
-    return [Value(as_float(x, f"argument {i}")) for i, x in enumerate(args)]
+def _inputs(args: Sequence[object]) -> tuple[list[Value], bool]:
+    """Leaves for the arguments, and whether they came as one vector (see the module docstring)."""
+    if len(args) == 1 and _is_vector(args[0]):
+        vector = args[0]
+        xs = [Value(as_float(x, f"vector entry {i}")) for i, x in enumerate(vector)]  # type: ignore[attr-defined]
+        if not xs:
+            raise ValueError("the input vector is empty: it needs at least one number")
+        return xs, True
+    return [Value(as_float(x, f"argument {i}")) for i, x in enumerate(args)], False
+
+
+def _is_vector(x: object) -> bool:
+    """True for a list, a tuple or a 1-D array; a TypeError for arrays of other shapes."""
+    if isinstance(x, (list, tuple)):
+        return True
+    ndim = getattr(x, "ndim", None)
+    if ndim is None or ndim == 0:
+        return False
+    if ndim != 1:
+        raise TypeError(f"the input vector must be 1-D, got an array of shape {x.shape}")  # type: ignore[attr-defined]
+    return True
+
+
+def _call(f: Callable[..., object], xs: list[Value], vector: bool) -> object:
+    return f(xs) if vector else f(*xs)
 
 
 def _as_output(y: object, where: str) -> Value:
@@ -57,31 +91,36 @@ def _jacobian_rows(outputs: list[Value], xs: list[Value]) -> Matrix:
 def value_and_grad(f: Callable[..., object]) -> Callable[..., tuple[float, tuple[float, ...]]]:
     """``f`` -> a function returning ``(f(*args), (∂f/∂arg_0, ..., ∂f/∂arg_n))``."""
 
-    def evaluate(*args: float) -> tuple[float, tuple[float, ...]]:
-        xs = _inputs(args)
-        y = _as_output(f(*xs), "value_and_grad")
+    def evaluate(*args: object) -> tuple[float, Any]:
+        xs, vector = _inputs(args)
+        y = _as_output(_call(f, xs, vector), "value_and_grad")
         y.backward()
-        return y.data, tuple(float(x.grad) for x in xs)
+        gradient = [float(x.grad) for x in xs]
+        return y.data, (gradient if vector else tuple(gradient))
 
     return evaluate
 
 
-def grad(f: Callable[..., object]) -> Callable[..., tuple[float, ...]]:
-    """``f`` -> a function returning the gradient of ``f`` as a tuple of floats."""
+def grad(f: Callable[..., object]) -> Callable[..., Any]:
+    """``f`` -> a function returning the gradient of ``f``: a tuple of floats, or a list in the vector form."""
     with_value = value_and_grad(f)
 
-    def evaluate(*args: float) -> tuple[float, ...]:
+    def evaluate(*args: object) -> Any:
         return with_value(*args)[1]
 
     return evaluate
 
 
 def jacobian(f: Callable[..., object]) -> Callable[..., Matrix]:
-    """``f`` (one output or a list of outputs) -> its Jacobian, rows = outputs."""
+    r"""``f`` (one output or a list of outputs) -> its Jacobian J[i][j] = ∂f_i/∂x_j, rows = outputs.
 
-    def evaluate(*args: float) -> Matrix:
-        xs = _inputs(args)
-        return _jacobian_rows(_outputs(f(*xs)), xs)
+    ``jacobian(lambda v: [v[0] * v[1], v[0] + v[1]])([2.0, 3.0])`` is
+    ``[[3.0, 2.0], [1.0, 1.0]]``: m = 2 outputs by n = 2 inputs.
+    """
+
+    def evaluate(*args: object) -> Matrix:
+        xs, vector = _inputs(args)
+        return _jacobian_rows(_outputs(_call(f, xs, vector)), xs)
 
     return evaluate
 
@@ -93,9 +132,9 @@ def hessian(f: Callable[..., object]) -> Callable[..., Matrix]:
     and each of its entries is differentiated again.
     """
 
-    def evaluate(*args: float) -> Matrix:
-        xs = _inputs(args)
-        y = _as_output(f(*xs), "hessian")
+    def evaluate(*args: object) -> Matrix:
+        xs, vector = _inputs(args)
+        y = _as_output(_call(f, xs, vector), "hessian")
         y.backward(create_graph=True)
         gradients = [x.grad for x in xs]
         rows = []

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from autograd import grad, gradcheck, jacobian, value_and_grad
+from autograd import grad, gradcheck, hessian, jacobian, value_and_grad
 
 
 def test_grad_returns_a_tuple_with_one_partial_per_argument():
@@ -74,3 +74,51 @@ def test_bad_arguments_are_clear_errors():
         gradcheck(lambda: 1.0, [])
     with pytest.raises(ValueError, match="eps must be > 0"):
         gradcheck(lambda x: x, [1.0], eps=0)
+
+
+# -- the vector form: f maps a list of Values to a list of Values ------------------------------
+
+
+def _vector_f(v):
+    """f: R^3 -> R^2, f(v) = (v0 v1 + sin v2, exp(v0) / (1 + v2^2))."""
+    return [v[0] * v[1] + v[2].sin(), v[0].exp() / (1 + v[2] ** 2)]
+
+
+def test_jacobian_of_a_vector_function_of_a_vector_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    point = [0.3, -1.2, 0.7]
+    J = jacobian(_vector_f)(point)
+    expected = torch.autograd.functional.jacobian(
+        lambda t: torch.stack([t[0] * t[1] + torch.sin(t[2]), torch.exp(t[0]) / (1 + t[2] ** 2)]),
+        torch.tensor(point, dtype=torch.float64),
+    )
+    assert len(J) == 2 and all(len(row) == 3 for row in J)
+    for i in range(2):
+        assert J[i] == pytest.approx(expected[i].tolist(), rel=1e-12, abs=1e-15)
+
+
+def test_vector_form_accepts_a_tuple_and_a_1d_numpy_array():
+    np = pytest.importorskip("numpy")
+    expected = jacobian(_vector_f)([0.3, -1.2, 0.7])
+    assert jacobian(_vector_f)((0.3, -1.2, 0.7)) == expected
+    assert jacobian(_vector_f)(np.array([0.3, -1.2, 0.7])) == expected
+
+
+def test_grad_and_hessian_in_the_vector_form_match_the_scalar_form():
+    def f_vector(v):
+        return v[0] ** 2 * v[1] + v[1].tanh()
+
+    def f_scalars(x, y):
+        return x**2 * y + y.tanh()
+
+    assert grad(f_vector)([1.5, -0.5]) == list(grad(f_scalars)(1.5, -0.5))
+    assert isinstance(grad(f_vector)([1.5, -0.5]), list)
+    assert isinstance(grad(f_scalars)(1.5, -0.5), tuple)
+    assert hessian(f_vector)([1.5, -0.5]) == hessian(f_scalars)(1.5, -0.5)
+    assert hessian(f_vector)([1.5, -0.5])[0][1] == pytest.approx(2 * 1.5)
+
+
+def test_a_two_dimensional_array_is_refused_with_its_shape():
+    np = pytest.importorskip("numpy")
+    with pytest.raises(TypeError, match=r"1-D, got an array of shape \(2, 2\)"):
+        jacobian(_vector_f)(np.zeros((2, 2)))
