@@ -29,7 +29,7 @@ list of Values; ``jacobian`` always returns a list of rows.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,8 +41,8 @@ Matrix = list[list[float]]
 def _inputs(args: Sequence[object]) -> tuple[list[Value], bool]:
     """Leaves for the arguments, and whether they came as one vector (see the module docstring)."""
     if len(args) == 1 and _is_vector(args[0]):
-        vector = args[0]
-        xs = [Value(as_float(x, f"vector entry {i}")) for i, x in enumerate(vector)]  # type: ignore[attr-defined]
+        vector: Iterable[object] = args[0]  # type: ignore[assignment]
+        xs = [Value(as_float(x, f"vector entry {i}")) for i, x in enumerate(vector)]
         if not xs:
             raise ValueError("the input vector is empty: it needs at least one number")
         return xs, True

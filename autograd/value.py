@@ -35,9 +35,10 @@ from __future__ import annotations
 import inspect
 import math
 import numbers
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from autograd import ops
 from autograd.graph import topological_order
@@ -284,6 +285,9 @@ class Value:
 
     # The one-operand functions (exp, log, tanh, relu, ...) are methods made
     # from the rows of the table of operations: see _install_methods below.
+    if TYPE_CHECKING:  # for type checkers only: at run time an unknown name is an AttributeError
+
+        def __getattr__(self, name: str) -> Callable[..., Value]: ...
 
     # -- gradients -------------------------------------------------------------
 
