@@ -7,9 +7,13 @@ through the recorded graph. Pure Python: only :mod:`autograd.render` imports
 
 from autograd.functional import grad, gradcheck, hessian, jacobian, value_and_grad
 from autograd.graph import topological_order
+from autograd.reductions import sum, weighted_sum
+from autograd.replay import Tape, TraceError, trace
 from autograd.value import Value, is_grad_enabled, no_grad
 
 __all__ = [
+    "Tape",
+    "TraceError",
     "Value",
     "grad",
     "gradcheck",
@@ -17,6 +21,9 @@ __all__ = [
     "is_grad_enabled",
     "jacobian",
     "no_grad",
+    "sum",
     "topological_order",
+    "trace",
     "value_and_grad",
+    "weighted_sum",
 ]

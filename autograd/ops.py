@@ -44,6 +44,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import reduce
+from operator import add, mul
 from typing import Any
 
 LEAKY_RELU_SLOPE = 0.01
@@ -193,6 +195,29 @@ def _div_partials(out: Any, x: Any, y: Any) -> tuple[Any, Any]:
     return y**-1, -1.0 * x * y**-2
 
 
+def _weighted_sum_forward(*operands: float) -> float:
+    """Σ_k w_k a_k (+ b): operands are (w_1, ..., w_n, a_1, ..., a_n), then b when their count is odd."""
+    n = len(operands) // 2
+    if not n:
+        return operands[0]
+    # a left fold, as w_1 a_1 + w_2 a_2 + ... + b written out (same rounding)
+    z = reduce(add, map(mul, operands[:n], operands[n : 2 * n]))
+    return z + operands[-1] if len(operands) % 2 else z
+
+
+def _weighted_sum_partials(out: Any, *operands: Any) -> tuple:
+    r"""∂z/∂w_k = a_k, ∂z/∂a_k = w_k, ∂z/∂b = 1: the two halves swapped."""
+    n = len(operands) // 2
+    return (*operands[n : 2 * n], *operands[:n], *((1.0,) if len(operands) % 2 else ()))
+
+
+def _sum_forward(*operands: float) -> float:
+    total = operands[0]  # a left fold, as x_1 + x_2 + ... written out
+    for x in operands[1:]:
+        total += x
+    return total
+
+
 def _step(x: Any) -> float:
     # NaN passes the gradient, as PyTorch's threshold_backward: only x <= 0 blocks it.
     return 0.0 if x <= 0 else 1.0
@@ -236,7 +261,8 @@ class Op:
         name: Key in :data:`OPS` and, for one-operand rows, the name of the
             ``Value`` method and of the expression function (``"tanh"``).
         symbol: What a drawing shows (``"+"``, ``"tanh"``, ``"**2"``).
-        arity: Number of ``Value`` operands.
+        arity: Number of ``Value`` operands; ``None`` for any number of them
+            (at least one).
         forward: ``forward(*operand_floats, *params) -> float``.
         partials: ``partials(out, *operands, *params) -> tuple``; one local
             derivative per operand, on floats or on Values alike.
@@ -251,7 +277,7 @@ class Op:
 
     name: str
     symbol: str
-    arity: int
+    arity: int | None
     forward: Callable[..., float]
     partials: Callable[..., tuple]
     doc: str
@@ -284,7 +310,7 @@ SYMBOLS: dict[str, Op] = {}
 def row(
     name: str,
     symbol: str,
-    arity: int,
+    arity: int | None,
     forward: Callable[..., float],
     partials: Callable[..., tuple],
     doc: str,
@@ -322,6 +348,13 @@ MUL = row("mul", "*", 2, lambda x, y: x * y,
 DIV = row("div", "/", 2, _div_forward,
           _div_partials,
           r"x / y, ZeroDivisionError at y = 0;  d/dx = 1/y, d/dy = -x/y^2", method=False)
+SUM = row("sum", "sum", None, _sum_forward,
+          lambda out, *xs: (1.0,) * len(xs),
+          r"Σ_i x_i, left to right, one node for any number of terms;  ∂/∂x_i = 1", method=False)
+WEIGHTED_SUM = row("weighted_sum", "Σ", None, _weighted_sum_forward,
+                   _weighted_sum_partials,
+                   r"a neuron's z = Σ_k w_k a_k + b, operands (w_1, ..., w_n, a_1, ..., a_n, b) (b optional);  "
+                   r"∂z/∂w_k = a_k, ∂z/∂a_k = w_k, ∂z/∂b = 1", method=False)
 POW = row("pow", "**", 2, _pow_forward,
           _pow_partials,
           r"x^y;  d/dx = y x^{y-1}, d/dy = x^y log x", method=False)

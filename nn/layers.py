@@ -38,7 +38,7 @@ import random
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
 
-from autograd import Value
+from autograd import Value, weighted_sum
 from nn.activations import ActivationLike, resolve
 from nn.checks import positive_int
 from nn.module import Module, as_inputs
@@ -134,15 +134,12 @@ class Neuron(Module):
     def forward(self, x: Sequence[Value]) -> Value:
         r"""a = f(Σ_k w_k x_k + b) for inputs already checked (a list of ``nin`` Values).
 
-        The sum is a left fold, w_0 x_0 + w_1 x_1 + ... + b: one ``*`` node per
-        input and one ``+`` node per term after the first.
+        z is one ``Σ`` node (:func:`autograd.weighted_sum`) with operands
+        (w_0, ..., w_{n-1}, x_0, ..., x_{n-1}, b): the value and gradients of
+        the left fold w_0 x_0 + w_1 x_1 + ... + b written with ``*`` and ``+``,
+        in one node instead of 2n.
         """
-        w = self.w
-        z = w[0] * x[0]
-        for k in range(1, self.nin):
-            z = z + w[k] * x[k]
-        if self.b is not None:
-            z = z + self.b
+        z = weighted_sum(self.w, x, self.b)
         a = self.f(z)
         a.label = self._a_label
         z.label = self._z_label

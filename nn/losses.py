@@ -28,6 +28,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Callable, Iterable, Sequence
 
+import autograd
 from autograd import Value
 
 Output = Value | Sequence[Value]
@@ -35,12 +36,8 @@ Loss = Callable[..., Value]
 
 
 def _sum(terms: Iterable[Value]) -> Value:
-    """Σ terms as a left fold that starts at the first term (no constant 0 node)."""
-    iterator = iter(terms)
-    total = next(iterator)
-    for term in iterator:
-        total = total + term
-    return total
+    """Σ terms as one ``sum`` node (:func:`autograd.sum`: the left fold's value, no constant 0 node)."""
+    return autograd.sum(terms)
 
 
 def _check_batch(name: str, outputs: Sequence, targets: Sequence) -> int:

@@ -26,6 +26,14 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
+def _fold(terms):
+    """x_1 + x_2 + ... written out, left to right (floats or tensors)."""
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
 @dataclass(frozen=True)
 class Case:
     """Oracles for one operation: ``f`` on floats, ``torch_f(torch, *tensors)``, domains."""
@@ -41,6 +49,11 @@ OP_CASES: dict[str, Case] = {
     "add": Case(lambda x, y: x + y, lambda t, x, y: x + y, (ANY, ANY)),
     "mul": Case(lambda x, y: x * y, lambda t, x, y: x * y, (ANY, ANY)),
     "div": Case(lambda x, y: x / y, lambda t, x, y: x / y, (ANY, POSITIVE)),
+    "sum": Case(lambda *xs: _fold(xs), lambda t, *xs: _fold(xs), (ANY,) * 5),
+    # operands (w_1, w_2, w_3, a_1, a_2, a_3, b)
+    "weighted_sum": Case(lambda *xs: _fold([xs[k] * xs[k + 3] for k in range(3)] + [xs[6]]),
+                         lambda t, *xs: _fold([xs[k] * xs[k + 3] for k in range(3)] + [xs[6]]),
+                         (ANY,) * 7),
     "pow": Case(lambda x, y: x**y, lambda t, x, y: x**y, (POSITIVE, st.floats(-3, 3))),
     "pow_const": Case(lambda x, p: x**p, lambda t, x, p: x**p, (POSITIVE,), (2.0, 3.0, -1.5, 0.5)),
     "exp": Case(math.exp, lambda t, x: t.exp(x), (ANY,)),
