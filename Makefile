@@ -25,7 +25,7 @@ test: $(VENV)/.test-installed system-dot system-browser
 	$(PY) -m pytest -q
 
 bench: $(VENV)/.test-installed
-	$(PY) benchmarks/engine.py
+	$(PY) benchmarks/bench.py
 
 lint: $(VENV)/.test-installed
 	$(PY) -m pip install -q ruff mypy

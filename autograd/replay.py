@@ -34,7 +34,7 @@ from autograd import ops
 from autograd.graph import topological_order
 from autograd.value import Value, as_float, enable_grad, tracing
 
-_ADD, _MUL, _WEIGHTED_SUM, _SUM, _ROW = range(5)
+_ADD, _MUL, _WEIGHTED_SUM, _SUM, _UNARY, _ROW = range(6)
 
 
 class TraceError(RuntimeError):
@@ -81,6 +81,8 @@ class Tape:
             elif kind is _WEIGHTED_SUM:
                 total = reduce(add, map(mul, x[0](vals), x[1](vals)))
                 vals[out] = total if z < 0 else total + vals[z]
+            elif kind is _UNARY:
+                vals[out] = y(vals[x])
             elif kind is _SUM:
                 vals[out] = reduce(add, x(vals))
             else:
@@ -111,6 +113,8 @@ class Tape:
                     grads[a] += vals[w] * g
                 if z >= 0:
                     grads[z] += g
+            elif kind is _UNARY:
+                grads[x] += z.partials(vals[out], vals[x])[0] * g
             elif kind is _SUM:
                 for s in y:
                     grads[s] += g
@@ -172,8 +176,9 @@ def _instruction(node: Value, operands: list[int], out: int) -> tuple:
 
     ``+`` and ``*``: x, y are the operand slots. The neuron's Σ: x is the pair
     of gathers (weights, inputs), y the (w_k, a_k) slot pairs, z the bias slot
-    or -1. ``sum``: x gathers the terms, y lists their slots. Any other row: x
-    lists the operand slots, z is the row itself.
+    or -1. ``sum``: x gathers the terms, y lists their slots. A one-operand
+    row without a constant: x is the operand slot, y its forward rule, z the
+    row. Any other row: x lists the operand slots, z is the row itself.
     """
     rule = node.rule
     if rule is ops.ADD:
@@ -187,4 +192,6 @@ def _instruction(node: Value, operands: list[int], out: int) -> tuple:
         return (_WEIGHTED_SUM, out, (_gather(w), _gather(a)), tuple(zip(w, a)), bias)
     if rule is ops.SUM:
         return (_SUM, out, _gather(operands), tuple(operands), None)
+    if len(operands) == 1 and not rule.params:
+        return (_UNARY, out, operands[0], rule.forward, rule)
     return (_ROW, out, tuple(operands), None, rule)

@@ -12,6 +12,7 @@ Every engine starts from the same weights (drawn here), so their losses agree.
 
 from __future__ import annotations
 
+import itertools
 import random
 from typing import Any
 
@@ -32,7 +33,7 @@ def initial_weights(sizes: list[int], seed: int = 1) -> list[tuple[list[list[flo
     rng = random.Random(seed)
     return [
         ([[rng.uniform(-1, 1) for _ in range(n_in)] for _ in range(n_out)], [0.0] * n_out)
-        for n_in, n_out in zip(sizes, sizes[1:])
+        for n_in, n_out in itertools.pairwise(sizes)
     ]
 
 
