@@ -36,6 +36,12 @@ How to use it::
     registered(neuron.f)                 # the record of a neuron's f, or None for a callable
     {a.graph_symbol: a for a in ACTIVATIONS.values() if a.graph_symbol}   # node symbol -> record
 
+A model may use a different activation in each hidden layer:
+``MLP(64, [5, 3, 1], activation=["swish", "leaky_relu"], output_activation="sigmoid")``
+gives layer 1 f = swish and layer 2 g = leaky ReLU (:func:`per_hidden_layer`
+checks such a list; :func:`parse_activations` reads the command line's
+``swish,leaky_relu``).
+
 A model may also be given any callable from ``Value`` to ``Value``
 (``lambda z: z.leaky_relu(0.2)``); such a model cannot be saved to JSON,
 converted to PyTorch or checked against the equations, which need a name.
@@ -47,9 +53,9 @@ formula to ``FORMULAS`` in ``tests/test_nn_module.py`` (a test fails without it)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from autograd import Value
 from autograd.ops import LEAKY_RELU_SLOPE, OPS
@@ -59,6 +65,9 @@ ValueFunction = Callable[[Value], Value]
 
 ActivationLike = str | ValueFunction
 """What a model accepts as an activation: a registered name or a callable."""
+
+ActivationsLike = ActivationLike | Sequence[ActivationLike]
+"""What ``MLP(activation=...)`` accepts: one activation, or a list of them (one per hidden layer)."""
 
 ArrayFunction = Callable[[Any, Any], Any]
 """``g(z, xp)``: an array function of the array ``z``, written with the array module ``xp``."""
@@ -232,3 +241,46 @@ def resolve(activation: ActivationLike) -> tuple[str, ValueFunction]:
 def is_named(activation: object) -> bool:
     """True when ``activation`` is the function of a record of :data:`ACTIVATIONS`."""
     return registered(activation) is not None
+
+
+def per_hidden_layer(activation: ActivationsLike, hidden: int) -> list[ActivationLike]:
+    """One activation per hidden layer, from one activation or a list of them.
+
+    Args:
+        activation: One name or callable, used in every hidden layer, or a
+            list (or tuple) of exactly ``hidden`` of them: entry l-1 is f of layer l.
+        hidden: The number of hidden layers, L - 1.
+
+    Returns:
+        A list of ``hidden`` activations (names or callables, not yet resolved).
+
+    Raises:
+        ValueError: A list whose length is not ``hidden`` (the message says how many are needed).
+    """
+    if isinstance(activation, (list, tuple)):
+        if len(activation) != hidden:
+            one_each = "" if hidden == 1 else f", or {hidden}"
+            raise ValueError(
+                f"activation has {len(activation)} name{'s' if len(activation) != 1 else ''} for "
+                f"{hidden} hidden layer{'s' if hidden != 1 else ''}: give one name{one_each}"
+            )
+        return list(activation)
+    return [cast(ActivationLike, activation)] * hidden
+
+
+def parse_activations(text: str) -> str | list[str]:
+    """The activation(s) written on a command line: ``"tanh"`` or ``"swish,leaky_relu"``.
+
+    Returns:
+        The canonical name for one name, the list of canonical names (one per
+        hidden layer, in order) for a comma-separated list; what ``MLP``'s
+        ``activation`` accepts.
+
+    Raises:
+        ValueError: An empty entry or an unknown name (naming the known ones).
+    """
+    parts = [part.strip() for part in text.split(",")]
+    if not all(parts):
+        raise ValueError(f"activation list {text!r} has an empty entry; write names separated by commas")
+    names = [lookup(part).name for part in parts]
+    return names[0] if len(names) == 1 else names

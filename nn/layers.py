@@ -37,10 +37,12 @@ import math
 import random
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
+from typing import cast
 
 from autograd import Value, weighted_sum
-from nn.activations import ActivationLike, resolve
+from nn.activations import ActivationLike, ActivationsLike, per_hidden_layer, resolve
 from nn.checks import positive_int
+from nn.matrices import Matrix, layer_arrays
 from nn.module import Module, as_inputs
 
 Seed = int | random.Random | None
@@ -240,11 +242,16 @@ class MLP(Module):
     ``MLP(3, [4, 4, 1])`` has inputs x (n_0 = 3), two hidden layers of 4
     neurons and one output: 4·(3+1) + 4·(4+1) + 1·(4+1) = 41 parameters.
     Defaults are micrograd's: ReLU in the hidden layers, a linear output.
+    Each hidden layer may have its own activation:
+    ``MLP(64, [5, 3, 1], activation=["swish", "leaky_relu"], output_activation="sigmoid")``
+    is the curriculum's 0-vs-1 digits network (f = swish in layer 1, g = leaky
+    ReLU in layer 2). Given weights are loaded with :meth:`from_weights`.
 
     Args:
         nin: Size of the input (n_0).
         sizes: Neurons per layer, ``[n_1, ..., n_L]``.
-        activation: f of the hidden layers (name or callable).
+        activation: f of the hidden layers (name or callable), or a list of
+            them, one per hidden layer (L - 1 of them).
         output_activation: f of the last layer (``"linear"``: the output is z^L).
         bias: Whether the neurons have biases.
         init: ``"uniform"`` (micrograd's U(-1, 1)), ``"xavier"`` or ``"he"``.
@@ -256,6 +263,12 @@ class MLP(Module):
 
     Attributes:
         layers: The layers (``layers.0`` is layer l = 1).
+        activation: What ``activation=`` rebuilds this model with: the name of
+            f when every hidden layer has the same one (or when the model has
+            no hidden layer and one name was given), else the list of names.
+        hidden_activations: Always the list of names, one per hidden layer
+            (``hidden_activations[l-1]`` is f of layer l; empty for one layer).
+        output_activation: The name of f of the last layer.
         activations: ``[a^0, a^1, ..., a^L]`` of the latest call, each a list
             of Values (``a^0`` is the input as Values).
         zs: ``[z^1, ..., z^L]`` of the latest call, each a list of Values.
@@ -265,29 +278,94 @@ class MLP(Module):
         self,
         nin: int,
         sizes: Sequence[int],
-        activation: ActivationLike = "relu",
+        activation: ActivationsLike = "relu",
         output_activation: ActivationLike = "linear",
         bias: bool = True,
         *,
         init: str = "uniform",
         seed: Seed = None,
     ) -> None:
+        """See the class docstring.
+
+        Raises:
+            ValueError: A bad size, an unknown activation name, or a list of
+                activations whose length is not the number of hidden layers.
+        """
         self.nin = positive_int(nin, "MLP nin")
         if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:
             raise ValueError(f"MLP sizes must be a non-empty list of layer sizes, got {sizes!r}")
         self.sizes = [positive_int(n, "MLP layer size") for n in sizes]
+        fs = [*per_hidden_layer(activation, len(self.sizes) - 1), output_activation]
         rng = _rng(seed)
         dims = [self.nin, *self.sizes]
-        last = len(self.sizes) - 1
         self.layers = [
-            Layer(dims[i], dims[i + 1], output_activation if i == last else activation, bias, init=init, seed=rng)
-            for i in range(len(self.sizes))
+            Layer(dims[i], dims[i + 1], f, bias, init=init, seed=rng) for i, f in enumerate(fs)
         ]
-        self.activation = self.layers[0].activation if last else resolve(activation)[0]
+        self.hidden_activations = [layer.activation for layer in self.layers[:-1]]
+        self.activation: str | list[str]
+        if isinstance(activation, (list, tuple)):
+            mixed = len(set(self.hidden_activations)) != 1
+            self.activation = list(self.hidden_activations) if mixed else self.hidden_activations[0]
+        else:
+            self.activation = resolve(cast(ActivationLike, activation))[0]
         self.output_activation = self.layers[-1].activation
         self.bias = bias
         self.inputs: list[Value] = []
         self.assign_names()
+
+    @classmethod
+    def from_weights(
+        cls,
+        weights: object,
+        biases: object,
+        activation: ActivationsLike = "relu",
+        output_activation: ActivationLike = "linear",
+    ) -> MLP:
+        r"""The MLP with given weights and biases, in the curriculum's layout.
+
+        ``weights[l-1]`` is the matrix W^l (n_l × n_{l-1}: row j = receiving
+        neuron j of layer l, column k = sending neuron k of layer l-1), so
+        ``weights[l-1][j][k]`` is w^l_jk; ``biases[l-1]`` is the vector b^l
+        (n_l numbers, or a column n_l × 1). Nested lists or NumPy arrays.
+        The sizes are read off the shapes: n_0 = the columns of W^1.
+        :meth:`weights` and :meth:`biases` give them back, float for float.
+
+        Example (a 2-2-2 network with sigmoid neurons)::
+
+            MLP.from_weights([[[.15, .20], [.25, .30]], [[.40, .45], [.50, .55]]],
+                             [[.35, .35], [.60, .60]], "sigmoid", "sigmoid")
+
+        Args:
+            weights: ``[W^1, ..., W^L]``.
+            biases: ``[b^1, ..., b^L]``, or None for a model without biases.
+            activation: f of the hidden layers: one name, or one per hidden layer.
+            output_activation: f of the last layer.
+
+        Raises:
+            TypeError: Entries that are not real numbers, or not lists of them.
+            ValueError: Shapes that do not fit one another (naming the layer and
+                the expected shape), an entry that is not finite, or a wrong
+                number of activations.
+        """
+        Ws, bs = layer_arrays(weights, biases)
+        model = cls(len(Ws[0][0]), [len(W) for W in Ws], activation, output_activation, bs is not None, seed=0)
+        for l, (layer, W) in enumerate(zip(model.layers, Ws)):
+            for j, neuron in enumerate(layer.neurons):
+                for w, value in zip(neuron.w, W[j]):
+                    w.data = value
+                if bs is not None and neuron.b is not None:
+                    neuron.b.data = bs[l][j]
+        return model
+
+    def weights(self) -> list[Matrix]:
+        r"""The matrices W^l as lists of floats: ``weights()[l-1][j][k]`` is w^l_jk (see :meth:`from_weights`)."""
+        return [[[w.data for w in row] for row in layer.W] for layer in self.layers]
+
+    def biases(self) -> list[list[float]] | None:
+        r"""The vectors b^l as lists of floats (``biases()[l-1][j]`` is b^l_j); None for a model without biases."""
+        if not self.bias:
+            return None
+        return [[0.0 if b is None else b.data for b in layer.b] for layer in self.layers]
 
     def named_children(self) -> list[tuple[str, Module]]:
         return [(f"layers.{i}", layer) for i, layer in enumerate(self.layers)]

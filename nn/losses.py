@@ -3,7 +3,11 @@ r"""Loss functions C over a batch of m examples, each named for its convention.
 Every loss takes ``outputs`` (one per example: a ``Value`` for a one-output
 model, a list of Values for a vector output) and ``targets`` of the same
 length, and returns a ``Value``: the MEAN over the m examples, so that
-backward gives ∂C/∂(output) with the 1/m inside. Their gradients, per example
+backward gives ∂C/∂(output) with the 1/m inside. One example alone is a batch
+of m = 1: ``binary_cross_entropy(Value(0.7), 1.0)`` is its loss, as is
+``softmax_cross_entropy(logits, 2)``. (A list of Values with a list of numbers
+is always read as m one-output examples; the loss of ONE example with a vector
+output is ``quadratic_cost([outputs], [targets])``.) Their gradients, per example
 i (each also stated in the function's docstring):
 
 =================================== =============================================== ==========================
@@ -40,16 +44,17 @@ def _sum(terms: Iterable[Value]) -> Value:
     return autograd.sum(terms)
 
 
-def _check_batch(name: str, outputs: Sequence, targets: Sequence) -> int:
-    if isinstance(outputs, Value):
-        raise TypeError(f"{name}: outputs must be a list with one output per example, got a single Value")
+def _check_batch(name: str, outputs: Sequence, targets: Sequence) -> tuple[Sequence, Sequence, int]:
+    """``(outputs, targets, m)``; one output (a Value) or one target (a number) is a batch of m = 1."""
+    if isinstance(outputs, Value) or isinstance(targets, (numbers.Real, Value)):
+        outputs, targets = [outputs], [targets]
     if len(outputs) != len(targets):
         raise ValueError(
             f"{name}: {len(outputs)} outputs but {len(targets)} targets (one target per output expected)"
         )
     if not outputs:
         raise ValueError(f"{name}: the batch is empty")
-    return len(outputs)
+    return outputs, targets, len(outputs)
 
 
 def _as_vector(output: Output) -> Sequence[Value]:
@@ -81,7 +86,7 @@ def quadratic_cost(outputs: Sequence[Output], targets: Sequence) -> Value:
         outputs: One output per example (a Value, or a list of Values).
         targets: One target per example (a number, or a list of numbers).
     """
-    m = _check_batch("quadratic_cost", outputs, targets)
+    outputs, targets, m = _check_batch("quadratic_cost", outputs, targets)
     terms: list[Value] = []
     for a, y in zip(outputs, targets):
         a_vec = _as_vector(a)
@@ -101,7 +106,7 @@ def mean_squared_error(outputs: Sequence[Output], targets: Sequence) -> Value:
         outputs: One output per example (a Value, or a list of n Values).
         targets: One target per example (a number, or a list of n numbers).
     """
-    _check_batch("mean_squared_error", outputs, targets)
+    outputs, targets, _ = _check_batch("mean_squared_error", outputs, targets)
     terms: list[Value] = []
     for y_hat, y in zip(outputs, targets):
         vec = _as_vector(y_hat)
@@ -145,7 +150,7 @@ def binary_cross_entropy(outputs: Sequence[Value], targets: Sequence[float]) -> 
         ValueError: A probability outside (0, 1) or a target outside [0, 1].
     """
     name = "binary_cross_entropy"
-    m = _check_batch(name, outputs, targets)
+    outputs, targets, m = _check_batch(name, outputs, targets)
     terms: list[Value] = []
     for p, y in zip(outputs, targets):
         p = _scalar(name, p)
@@ -180,7 +185,7 @@ def binary_cross_entropy_with_logits(outputs: Sequence[Value], targets: Sequence
         targets: One label per example, in [0, 1].
     """
     name = "binary_cross_entropy_with_logits"
-    m = _check_batch(name, outputs, targets)
+    outputs, targets, m = _check_batch(name, outputs, targets)
     terms: list[Value] = []
     for z, y in zip(outputs, targets):
         z = _scalar(name, z)
@@ -203,7 +208,7 @@ def hinge_loss(outputs: Sequence[Value], targets: Sequence[float]) -> Value:
         ValueError: A label other than -1 or +1.
     """
     name = "hinge_loss"
-    m = _check_batch(name, outputs, targets)
+    outputs, targets, m = _check_batch(name, outputs, targets)
     terms: list[Value] = []
     for s, y in zip(outputs, targets):
         s = _scalar(name, s)
@@ -229,7 +234,7 @@ def softmax_cross_entropy(outputs: Sequence[Sequence[Value]], targets: Sequence[
         targets: One class index per example, an int in 0..K-1.
     """
     name = "softmax_cross_entropy"
-    m = _check_batch(name, outputs, targets)
+    outputs, targets, m = _check_batch(name, outputs, targets)
     terms: list[Value] = []
     for z, y in zip(outputs, targets):
         if isinstance(z, Value) or len(z) < 2:

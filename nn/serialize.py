@@ -7,6 +7,11 @@ The file is a JSON object::
      "output_activation": "linear", "bias": true,
      "parameters": {"layers.0.neurons.0.w.0": 0.123, ...}}
 
+``activation`` is one name for every hidden layer, or a list of names, one
+per hidden layer (``["swish", "leaky_relu"]``: layer 1, then layer 2), as
+:attr:`nn.layers.MLP.activation` holds it; files with one name (every file
+written before lists existed) load as before.
+
 Floats are written with ``repr`` precision, so a round trip is exact. Saving
 goes through the project's atomic writer (:func:`autograd.files.write_atomic`:
 a temporary file renamed over the target), so an interrupted save never leaves
@@ -81,7 +86,7 @@ def to_dict(model: MLP) -> dict[str, Any]:
         "version": VERSION,
         "nin": model.nin,
         "sizes": list(model.sizes),
-        "activation": model.activation,
+        "activation": model.activation if isinstance(model.activation, str) else list(model.activation),
         "output_activation": model.output_activation,
         "bias": model.bias,
         "parameters": state,
@@ -108,12 +113,25 @@ def _check_header(description: object, source: str) -> dict[str, Any]:
     return description
 
 
-def _check_activations(description: dict[str, Any]) -> None:
-    """Both activations are names of the registry (ValueError otherwise)."""
-    for key in ("activation", "output_activation"):
-        if not isinstance(description[key], str):
-            raise ValueError(f"{key} must be a name, got {_short(description[key])}")
-        lookup(description[key])  # ValueError: an unknown activation, naming the known ones
+def _check_activations(description: dict[str, Any], hidden: int) -> None:
+    """Both activations are names of the registry, or ``activation`` a list of ``hidden`` of them."""
+    names = description["activation"]
+    if isinstance(names, list):
+        if len(names) != hidden:
+            raise ValueError(
+                f"activation lists {len(names):,} names for {hidden} hidden layer(s): "
+                "give one name, or one per hidden layer"
+            )
+    else:
+        names = [names]
+    for name in names:
+        if not isinstance(name, str):
+            raise ValueError(f"activation must be a name or a list of names, got {_short(name)}")
+        lookup(name)  # ValueError: an unknown activation, naming the known ones
+    output = description["output_activation"]
+    if not isinstance(output, str):
+        raise ValueError(f"output_activation must be a name, got {_short(output)}")
+    lookup(output)
 
 
 def _check_sizes(description: dict[str, Any]) -> tuple[int, list[int]]:
@@ -180,8 +198,8 @@ def from_dict(description: Any, source: str = "model description", *, max_parame
     limit = positive_int(max_parameters, "max_parameters")
     description = _check_header(description, source)
     try:
-        _check_activations(description)
         nin, sizes = _check_sizes(description)
+        _check_activations(description, len(sizes) - 1)
         parameters = _check_parameters(description["parameters"])
         _check_fit(nin, sizes, description["bias"], parameters, limit)
         model = MLP(

@@ -28,8 +28,8 @@ def _torch() -> Any:
 def to_torch(model: MLP) -> Any:
     """A ``torch.nn.Sequential`` in float64 computing the same function as ``model``.
 
-    Each layer becomes ``Linear(n_{l-1}, n_l)`` followed by its activation
-    module, the ``torch_module`` of its record in :data:`nn.activations.ACTIVATIONS`
+    Each layer becomes ``Linear(n_{l-1}, n_l)`` followed by its own activation
+    module (so hidden layers with different activations stay different), the ``torch_module`` of its record in :data:`nn.activations.ACTIVATIONS`
     (none for a linear layer; ``LeakyReLU(0.01)`` with the record's slope, ``SiLU`` for swish).
 
     Raises:
@@ -41,6 +41,7 @@ def to_torch(model: MLP) -> Any:
     if not isinstance(model, MLP):
         raise TypeError(f"to_torch converts an MLP, got {type(model).__name__}")
     modules = []
+    weights, biases = model.weights(), model.biases()
     for i, layer in enumerate(model.layers):
         activation = registered(layer.neurons[0].f)
         if activation is None:
@@ -50,9 +51,9 @@ def to_torch(model: MLP) -> Any:
             )
         linear = torch.nn.Linear(layer.nin, layer.nout, bias=model.bias, dtype=torch.float64)
         with torch.no_grad():
-            linear.weight.copy_(torch.tensor([[w.data for w in row] for row in layer.W], dtype=torch.float64))
-            if model.bias:
-                linear.bias.copy_(torch.tensor([b.data for b in layer.b], dtype=torch.float64))  # type: ignore[union-attr]
+            linear.weight.copy_(torch.tensor(weights[i], dtype=torch.float64))
+            if biases is not None:
+                linear.bias.copy_(torch.tensor(biases[i], dtype=torch.float64))
         modules.append(linear)
         if activation.torch_module is not None:
             modules.append(_torch_activation(activation, torch))
@@ -88,8 +89,9 @@ def from_torch(sequential: Any) -> MLP:
     The Sequential must be ``Linear`` layers, each followed by at most one
     activation module (``ReLU``, ``LeakyReLU(0.01)``, ``Tanh``, ``Sigmoid``,
     ``SiLU``, ``Identity``: the ``torch_module`` of each record of
-    :data:`nn.activations.ACTIVATIONS`), with the same activation after every hidden layer
-    and all layers with or all without biases.
+    :data:`nn.activations.ACTIVATIONS`), all layers with or all without biases.
+    Hidden layers may have different activations: the model's ``activation``
+    is then the list of their names.
 
     Raises:
         ImportError: PyTorch is missing.
@@ -113,9 +115,6 @@ def from_torch(sequential: Any) -> MLP:
         raise ValueError("from_torch: the Sequential has no Linear layer")
     if len(activations) < len(linears):
         activations.append("linear")
-    hidden = set(activations[:-1])
-    if len(hidden) > 1:
-        raise ValueError(f"from_torch: the hidden layers must share one activation, got {sorted(hidden)}")
     with_bias = {linear.bias is not None for linear in linears}
     if len(with_bias) > 1:
         raise ValueError("from_torch: either every Linear layer has a bias or none has")
@@ -124,20 +123,9 @@ def from_torch(sequential: Any) -> MLP:
             raise ValueError(
                 f"from_torch: a Linear with {before.out_features} outputs feeds one with {after.in_features} inputs"
             )
-    model = MLP(
-        linears[0].in_features,
-        [linear.out_features for linear in linears],
-        activations[0] if len(linears) > 1 else "relu",
+    return MLP.from_weights(
+        [linear.weight.detach().double() for linear in linears],
+        [linear.bias.detach().double() for linear in linears] if with_bias.pop() else None,
+        activations[:-1] if len(linears) > 1 else "relu",
         activations[-1],
-        with_bias.pop(),
-        seed=0,
     )
-    for layer, linear in zip(model.layers, linears):
-        weight = linear.weight.detach().double().tolist()
-        bias = linear.bias.detach().double().tolist() if linear.bias is not None else None
-        for j, neuron in enumerate(layer.neurons):
-            for k, w in enumerate(neuron.w):
-                w.data = weight[j][k]
-            if bias is not None and neuron.b is not None:
-                neuron.b.data = bias[j]
-    return model

@@ -120,7 +120,7 @@ def test_a_bp2_without_the_activation_derivative_is_detected():
     assert "dZ2" in str(check)
 
 
-# -- the three "known slips" of CURRICULUM.md ----------------------------------------------
+# -- the three "known slips" of published derivations ---------------------------------------
 
 @pytest.fixture
 def bce_setup():

@@ -211,8 +211,8 @@ def test_batch_shape_errors():
         hinge_loss(values([1.0, 2.0]), [1])
     with pytest.raises(ValueError, match="empty"):
         quadratic_cost([], [])
-    with pytest.raises(TypeError, match="single Value"):
-        hinge_loss(Value(1.0), [1])
+    with pytest.raises(TypeError, match="a target must be a real number, got list"):
+        hinge_loss(Value(1.0), [1])  # one output (m = 1) whose target is a list
     with pytest.raises(ValueError, match="size 2"):
         quadratic_cost([values([1.0, 2.0])], [[1.0]])
 

@@ -7,7 +7,7 @@ import pytest
 from autograd import Value
 from nn.activations import ACTIVATIONS
 from nn.layers import MLP
-from nn.losses import binary_cross_entropy_with_logits, softmax_cross_entropy
+from nn.losses import binary_cross_entropy, binary_cross_entropy_with_logits, softmax_cross_entropy
 from nn.torch_bridge import from_torch, to_torch
 
 torch = pytest.importorskip("torch")
@@ -63,6 +63,25 @@ def test_from_torch_round_trip_is_exact():
     assert (back.activation, back.output_activation) == ("leaky_relu", "sigmoid")
 
 
+def test_mixed_hidden_activations_go_to_torch_and_back_with_the_same_outputs_and_gradients():
+    model = MLP(3, [5, 4, 1], activation=["swish", "leaky_relu"], output_activation="sigmoid", seed=5)
+    seq = to_torch(model)
+    assert [type(m).__name__ for m in seq] == ["Linear", "SiLU", "Linear", "LeakyReLU", "Linear", "Sigmoid"]
+    outputs = [model(x) for x in BATCH]
+    loss = binary_cross_entropy(outputs, [1.0, 0.0, 1.0])
+    loss.backward()
+    t_out = seq(torch.tensor(BATCH, dtype=torch.float64)).squeeze(1)
+    t_loss = torch.nn.functional.binary_cross_entropy(t_out, torch.tensor([1.0, 0.0, 1.0], dtype=torch.float64))
+    t_loss.backward()
+    assert loss.data == pytest.approx(t_loss.item(), rel=1e-12)
+    for layer, linear in zip(model.layers, [m for m in seq if isinstance(m, torch.nn.Linear)]):
+        for row, t_row in zip(layer.W, linear.weight.grad.tolist()):
+            assert [w.grad for w in row] == pytest.approx(t_row, rel=1e-10, abs=1e-14)
+    back = from_torch(seq)
+    assert back.activation == ["swish", "leaky_relu"] and back.hidden_activations == ["swish", "leaky_relu"]
+    assert back.output_activation == "sigmoid" and back.state_dict() == model.state_dict()
+
+
 def test_from_torch_of_a_torch_made_network():
     torch.manual_seed(0)
     seq = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Tanh(), torch.nn.Linear(4, 4), torch.nn.Tanh(),
@@ -77,7 +96,7 @@ def test_from_torch_of_a_torch_made_network():
     "modules, match",
     [
         (lambda nn: [nn.ReLU(), nn.Linear(2, 1)], "must follow a Linear"),
-        (lambda nn: [nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 3), nn.Tanh(), nn.Linear(3, 1)], "share one activation"),
+        (lambda nn: [nn.Linear(2, 3), nn.Linear(3, 1, bias=False)], "every Linear layer has a bias or none"),
         (lambda nn: [nn.Linear(2, 3), nn.Linear(4, 1)], "3 outputs feeds one with 4 inputs"),
         (lambda nn: [nn.Linear(2, 3), nn.Dropout(), nn.Linear(3, 1)], "unsupported module"),
         (lambda nn: [nn.Linear(2, 3), nn.LeakyReLU(0.2), nn.Linear(3, 1)], "negative_slope"),

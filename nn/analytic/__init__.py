@@ -18,7 +18,10 @@ the curriculum's sections:
 * :mod:`nn.analytic.comparison`: :func:`compare`, the engine beside the
   equations and central finite differences, with a printed report;
 * :mod:`nn.analytic.derivation`: :func:`check_derivation`, a gradient
-  formula derived by hand checked against the engine, entry by entry.
+  formula derived by hand checked against the engine, entry by entry;
+* :mod:`nn.analytic.conventions`: the two conventions for dZ over a batch,
+  averaged (dZ = ∂C/∂Z, 1/m inside) and per example (dZ = ∂L/∂Z, the 1/m in
+  dW and db), which :func:`check_derivation` tells apart.
 
 Every name below can be imported from ``nn.analytic`` directly.
 """
@@ -26,6 +29,7 @@ Every name below can be imported from ``nn.analytic`` directly.
 from nn.activations import ACTIVATIONS
 from nn.analytic.batch import check_batch, random_batch
 from nn.analytic.comparison import KINKED, Comparison, Row, compare, finite_difference_gradients
+from nn.analytic.conventions import CONVENTIONS
 from nn.analytic.derivation import Derivation, DerivationCheck, check_derivation
 from nn.analytic.engine import EngineGradients, engine_gradients
 from nn.analytic.equations import (
@@ -43,6 +47,7 @@ from nn.analytic.equations import (
 
 __all__ = [
     "ACTIVATIONS",
+    "CONVENTIONS",
     "COSTS",
     "KINKED",
     "Comparison",

@@ -32,6 +32,7 @@ import numpy as np
 
 from nn.activations import ACTIVATIONS
 from nn.analytic.batch import check_batch
+from nn.analytic.conventions import DESCRIPTIONS
 from nn.analytic.engine import EngineGradients, engine_gradients
 from nn.analytic.equations import (
     ForwardPass,
@@ -125,6 +126,9 @@ class Comparison:
             finite differences are then shown but left out of the verdict.
         cost: C from the engine; ``cost_analytic`` from the equations' forward pass.
         per_example_max_abs: max |Σ_i δ_i a_i^T - δ (A)^T| over layers (BP4 per example vs batch).
+        convention: ``"averaged"``: the delta rows are δ^l = ∂C/∂Z^l (1/m inside);
+            ``"per_example"``: they are dZ^l = ∂L/∂Z^l = m δ^l (see
+            :mod:`nn.analytic.conventions`). ∂C/∂W and ∂C/∂b are the same in both.
     """
 
     cost_name: str
@@ -141,6 +145,7 @@ class Comparison:
     ok: bool
     analytic: list[LayerGradients] = field(repr=False)
     engine: EngineGradients = field(repr=False)
+    convention: str = "averaged"
 
     def __str__(self) -> str:
         lines = [
@@ -149,6 +154,8 @@ class Comparison:
             f"{'layer':>5}  {'quantity':<8} {'max |engine - BP|':>18} {'relative':>10} "
             f"{'max |engine - FD|':>18}  verdict",
         ]
+        if self.convention == "per_example":
+            lines.insert(1, f"delta rows: dZ = ∂L/∂Z per example, m = {self.m} times ∂C/∂Z ({DESCRIPTIONS['per_example']})")
         for r in self.rows:
             fd = "" if r.fd_max_abs is None else f"{r.fd_max_abs:.1e}"
             lines.append(
@@ -185,6 +192,7 @@ class _Tolerances:
     rtol: float
     fd_rtol: float
     fd_atol: float
+    dz_scale: float = 1.0  # m in the per-example convention: the delta rows show ∂L/∂Z = m ∂C/∂Z
 
 
 def _rows(
@@ -199,7 +207,11 @@ def _rows(
     fd_W, fd_b = fd if fd is not None else (None, None)
     rows = []
     for l, g in enumerate(grads, start=1):
-        quantities = [("delta", eng.delta[l - 1], g.delta, None), ("dC/dW", eng.dW[l - 1], g.dW, fd_W)]
+        scale = tol.dz_scale
+        quantities = [
+            ("delta", eng.delta[l - 1] * scale, g.delta * scale, None),
+            ("dC/dW", eng.dW[l - 1], g.dW, fd_W),
+        ]
         if net.has_bias:
             quantities.append(("dC/db", eng.db[l - 1], g.db, fd_b))
         for name, engine_value, analytic_value, fd_values in quantities:
@@ -225,6 +237,7 @@ def compare(
     fd_atol: float = 1e-8,
     finite_differences: bool = True,
     analytic: list[LayerGradients] | None = None,
+    convention: str = "averaged",
 ) -> Comparison:
     r"""Compare the scalar engine with the four equations (and finite differences) on one batch.
 
@@ -239,6 +252,8 @@ def compare(
         fd_atol: Absolute tolerance added to it (rounding in C, divided by 2 eps).
         finite_differences: Whether to run the (slow, 2 forward passes per parameter) third method.
         analytic: Gradients to use instead of :func:`backpropagate`'s (to test the tolerance).
+        convention: How the delta rows are written: ``"averaged"``, δ^l = ∂C/∂Z^l,
+            or ``"per_example"``, dZ^l = ∂L/∂Z^l = m δ^l (:mod:`nn.analytic.conventions`).
 
     Returns:
         A :class:`Comparison`; ``print`` it for the table.
@@ -250,6 +265,8 @@ def compare(
             activation the equations do not know.
     """
     check_cost(cost)
+    if convention not in ("averaged", "per_example"):
+        raise ValueError(f"compare shows one convention, 'averaged' or 'per_example'; got {convention!r}")
     X, Y = check_batch(model, X, Y, "compare")
     net = Network.from_mlp(model)
     fp, computed = backpropagate(net, X, Y, cost)
@@ -257,7 +274,8 @@ def compare(
     eng = engine_gradients(model, X, Y, cost)
     fd = finite_difference_gradients(net, X, Y, cost) if finite_differences else None
     at_kink = finite_differences and _at_kink(net, fp, FD_STEP)
-    rows = _rows(net, grads, eng, fd, at_kink, _Tolerances(rtol, fd_rtol, fd_atol))
+    dz_scale = float(X.shape[1]) if convention == "per_example" else 1.0
+    rows = _rows(net, grads, eng, fd, at_kink, _Tolerances(rtol, fd_rtol, fd_atol, dz_scale))
     per_example = per_example_weight_gradients(fp, computed)
     per_example_max = max(float(np.max(np.abs(s - g.dW))) for s, g in zip(per_example, computed))
     forward_max = float(np.max(np.abs(eng.A_L - fp.A[-1])))
@@ -268,4 +286,4 @@ def compare(
         and abs(eng.cost - C_analytic) <= rtol * max(1.0, abs(C_analytic))
     )
     return Comparison(cost, X.shape[1], rows, eng.cost, C_analytic, forward_max, per_example_max,
-                      rtol, fd_rtol, fd_atol, at_kink, ok, grads, eng)
+                      rtol, fd_rtol, fd_atol, at_kink, ok, grads, eng, convention)

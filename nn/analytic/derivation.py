@@ -12,9 +12,18 @@ returns some of
 :func:`check_derivation` computes the same quantities with the scalar engine
 (which knows only the chain rule, node by node) and points at the first entry
 that disagrees: which quantity, which row j and column (example) i, the
-engine's number and the formula's. The usual slips (a lost sign, an ε inside
-a logarithm, A - Y taken as ∂C/∂A instead of ∂C/∂Z, 1/m instead of 1/(2m))
-each show there.
+engine's number and the formula's, and, when the two differ by a simple
+factor (m, 1/m, 2, 1/2, -1), what that factor usually means. The usual slips
+(a lost sign, an ε inside a logarithm, A - Y taken as ∂C/∂A instead of ∂C/∂Z,
+1/m instead of 1/(2m)) each show there.
+
+Two conventions are in use for dA and dZ over a batch (see
+:mod:`nn.analytic.conventions`): the averaged one, dZ = ∂C/∂Z with the 1/m
+inside (dZ^L = (A^L - Y)/m, dW = dZ Aᵀ, db = Σ dZ), and the per-example one,
+dZ = ∂L/∂Z of each example's own loss (dZ^L = A^L - Y, dW = (1/m) dZ Aᵀ,
+db = (1/m) Σ dZ). ``convention="auto"`` (the default) accepts a derivation
+correct in either and says which it found; ``"averaged"`` or
+``"per_example"`` insists on one.
 """
 
 from __future__ import annotations
@@ -25,6 +34,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from nn.analytic.batch import check_batch
+from nn.analytic.conventions import (
+    DESCRIPTIONS,
+    check_convention,
+    convention_dependent,
+    expected_in,
+    explain_factor,
+)
 from nn.analytic.engine import engine_gradients
 from nn.analytic.equations import Network, check_cost, forward
 from nn.layers import MLP
@@ -66,6 +82,11 @@ class DerivationCheck:
         expected: The engine's number there.
         got: The formula's number there.
         checked: The keys checked, in order (never empty).
+        convention: The convention the numbers are in: ``"averaged"`` or
+            ``"per_example"``; ``"either"`` when the formula agrees and returned
+            nothing that tells them apart (only dW and db, or m = 1).
+        note: What a simple factor between the formula and the engine at
+            ``key`` usually means (``""`` when there is none).
     """
 
     ok: bool
@@ -74,15 +95,22 @@ class DerivationCheck:
     expected: float | None
     got: float | None
     checked: list[str]
+    convention: str = "averaged"
+    note: str = ""
 
     def __str__(self) -> str:
         if self.ok:
-            return f"the formula agrees with the engine on {', '.join(self.checked)}"
-        return (
+            return (
+                f"the formula agrees with the engine on {', '.join(self.checked)} "
+                f"({DESCRIPTIONS[self.convention]})"
+            )
+        text = (
             f"the formula disagrees with the engine first at {self.key}{list(self.index or ())}: "
             f"engine {self.expected!r}, formula {self.got!r} "
-            f"(difference {abs((self.got or 0.0) - (self.expected or 0.0)):.3g})"
+            f"(difference {abs((self.got or 0.0) - (self.expected or 0.0)):.3g}; "
+            f"engine numbers in the {self.convention.replace('_', '-')} convention)"
         )
+        return text + (f"\n{self.note}" if self.note else "")
 
 
 def _engine_quantities(model: MLP, X: Array, Y: Array, cost: str) -> dict[str, Array]:
@@ -120,6 +148,37 @@ def _checked_returns(returned: object, expected: Mapping[str, Array]) -> list[tu
     return pairs
 
 
+def _verdict(
+    pairs: list[tuple[str, Array]], expected: Mapping[str, Array], m: int, convention: str, rtol: float, atol: float
+) -> DerivationCheck:
+    """The formula's arrays checked in order against ``expected`` (the engine's, in ``convention``)."""
+    checked = []
+    for key, got in pairs:
+        want = expected[key]
+        checked.append(key)
+        bad = np.argwhere(~(np.abs(got - want) <= atol + rtol * np.abs(want)))
+        if len(bad):
+            index = tuple(int(i) for i in bad[0])
+            dz_agreed = any(convention_dependent(k) for k in checked[:-1])
+            note = explain_factor(key, got, want, m, convention, dz_agreed=dz_agreed, rtol=rtol, atol=atol)
+            return DerivationCheck(
+                False, key, index, float(want[index]), float(got[index]), checked, convention, note
+            )
+    return DerivationCheck(True, None, None, None, None, checked, convention)
+
+
+def _auto(pairs: list[tuple[str, Array]], averaged: Mapping[str, Array], m: int, rtol: float, atol: float) -> DerivationCheck:
+    """Both conventions tried: the one that agrees (``"either"`` if both do), else the one that got further."""
+    first = _verdict(pairs, averaged, m, "averaged", rtol, atol)
+    second = _verdict(pairs, expected_in("per_example", averaged, m), m, "per_example", rtol, atol)
+    if first.ok and second.ok:
+        first.convention = "either" if m == 1 or not any(convention_dependent(k) for k, _ in pairs) else "averaged"
+        return first
+    if second.ok or (not first.ok and len(second.checked) > len(first.checked)):
+        return second
+    return first
+
+
 def check_derivation(
     formula: Callable[[Derivation], Mapping[str, object]],
     model: MLP,
@@ -127,6 +186,7 @@ def check_derivation(
     Y: object,
     cost: str,
     *,
+    convention: str = "auto",
     rtol: float = 1e-9,
     atol: float = 1e-12,
 ) -> DerivationCheck:
@@ -140,27 +200,32 @@ def check_derivation(
     * ``"dW{l}"``: ∂C/∂W^l, shape (n_l, n_{l-1});
     * ``"db{l}"``: ∂C/∂b^l, shape (n_l, 1).
 
+    dA and dZ as the ``convention`` writes them: ``"averaged"``, the
+    derivatives of the batch cost C (1/m inside), or ``"per_example"``, of
+    each example's own loss L (m times as large; the 1/m then goes into dW
+    and db). ``"auto"`` accepts either and reports which one it found.
+
     Each is compared entry by entry (row-major, keys in the order returned)
     with the engine's gradient of the true ``cost``; the first entry with
-    |got - expected| > atol + rtol |expected| is reported (a NaN always is).
+    |got - expected| > atol + rtol |expected| is reported (a NaN always is),
+    with what a simple factor between the two arrays means, if there is one.
+    In ``"auto"``, a formula right in neither convention is reported in the
+    one in which more of its quantities agreed (the averaged one on a tie).
 
     Raises:
         TypeError: ``model`` is not an ``nn.MLP``, or the formula returns no mapping.
-        ValueError: A bad batch or cost; the formula returns nothing, an
-            unknown name, or an array of the wrong shape.
+        ValueError: A bad batch, cost or convention; the formula returns
+            nothing, an unknown name, or an array of the wrong shape.
     """
     check_cost(cost)
+    check_convention(convention)
     X, Y = check_batch(model, X, Y, "check_derivation")
     net = Network.from_mlp(model)
     fp = forward(net, X)
-    derivation = Derivation(net.Ws, net.bs, fp.Z, fp.A, Y, X.shape[1], net.activations)
-    expected = _engine_quantities(model, X, Y, cost)
-    checked = []
-    for key, got in _checked_returns(formula(derivation), expected):
-        want = expected[key]
-        checked.append(key)
-        bad = np.argwhere(~(np.abs(got - want) <= atol + rtol * np.abs(want)))
-        if len(bad):
-            index = tuple(int(i) for i in bad[0])
-            return DerivationCheck(False, key, index, float(want[index]), float(got[index]), checked)
-    return DerivationCheck(True, None, None, None, None, checked)
+    m = X.shape[1]
+    derivation = Derivation(net.Ws, net.bs, fp.Z, fp.A, Y, m, net.activations)
+    averaged = _engine_quantities(model, X, Y, cost)
+    pairs = _checked_returns(formula(derivation), averaged)
+    if convention == "auto":
+        return _auto(pairs, averaged, m, rtol, atol)
+    return _verdict(pairs, expected_in(convention, averaged, m), m, convention, rtol, atol)

@@ -1,6 +1,6 @@
 r"""Forward propagation and the four equations of backpropagation, vectorized in NumPy.
 
-Notation and conventions are those of CURRICULUM.md:
+Notation and conventions (the curriculum's, used throughout chainrule):
 
 * Layers l = 1..L; layer 0 is the input. ``W^l`` has shape (n_l, n_{l-1}):
   row j = receiving neuron, column k = sending neuron, so ``W[j, k]`` is
@@ -22,8 +22,15 @@ The equations, for one example (δ^l = ∂C/∂z^l, the error of layer l):
 Over a batch (δ^l = ∂C/∂Z^l, one column per example, the batch's 1/m inside
 it), BP3 sums the columns, ∂C/∂b^l = row sums of δ^l, shape (n_l, 1), and BP4
 becomes a matrix product, ∂C/∂W^l = δ^l (A^{l-1})^T, shape (n_l, n_{l-1}).
+This is the averaged-cost convention. Many course notes use the per-example
+one instead, dZ^l = ∂L/∂Z^l = m δ^l, with the 1/m applied in dW and db
+(dW^l = (1/m) dZ^l (A^{l-1})^T): the same gradients of W and b, see
+:mod:`nn.analytic.conventions`.
 
-Costs (C over a batch of m examples, n_L outputs each):
+Costs (C over a batch of m examples, n_L outputs each). The quadratic cost has
+the 1/(2m) of the derivations, the mean squared error the libraries' 1/m
+(PyTorch's ``MSELoss``): for one output the second is twice the first, and so
+is every gradient:
 
     quadratic  C = 1/(2m) Σ ||y - a^L||^2        ∇_A C = (A^L - Y)/m
     mse        C = 1/(m n_L) Σ (y - ŷ)^2         ∇_A C = 2 (A^L - Y)/(m n_L)   (PyTorch's MSELoss)
