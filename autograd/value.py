@@ -502,9 +502,10 @@ def _rebuild(rows: list[tuple]) -> Value:
 def _method(op: Op) -> object:
     """The ``Value`` method of a one-operand row: ``x.tanh()``, ``x.leaky_relu(alpha=0.2)``."""
     if op.param is None:
+        forward = op.forward
 
-        def method(self: Value) -> Value:
-            return apply(op, self)
+        def method(self: Value) -> Value:  # apply(op, self), for one operand
+            return node(forward(self.data), (self,), op)
 
         parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)]
     else:
