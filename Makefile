@@ -19,7 +19,7 @@ apt_install = if ! command -v apt-get >/dev/null 2>&1; then \
 .PHONY: demo test bench lint system-dot system-browser clean
 
 demo: $(VENV)/.demo-installed system-dot
-	$(VENV)/bin/chainrule train --data moons --samples 300 --hidden 16,16 --activation relu --loss hinge --optimizer sgd --lr 0.05 --momentum 0.9 --epochs 40 --batch-size 32 --seed 0 --out runs/demo
+	$(VENV)/bin/chainrule train --data moons --samples 300 --hidden 16,16 --activation relu --loss hinge --optimizer sgd --lr 0.05 --momentum 0.9 --epochs 40 --batch-size 32 --seed 0 --out runs/demo --force
 
 test: $(VENV)/.test-installed system-dot system-browser
 	$(PY) -m pytest -q

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 Dataset = tuple[list[list[float]], list[int]]
@@ -210,8 +211,63 @@ def digits() -> Dataset:
     return X, y
 
 
-DATASETS: dict[str, Callable[..., Dataset]] = {"moons": moons, "circles": circles, "xor": xor, "spiral": spiral, "blobs": blobs, "digits": digits}
-"""The data sets by name."""
+@dataclass(frozen=True)
+class DataSet:
+    r"""One data set of :data:`DATASETS`: its generator and the facts a recipe needs.
+
+    Calling the record calls its generator: ``DATASETS["moons"](n=90, seed=1)``.
+
+    Attributes:
+        name: The key in :data:`DATASETS`.
+        generate: The generator function (it returns ``(X, y)``).
+        summary: One line for help texts.
+        inputs: n, the coordinates of each example.
+        classes: K, the number of class labels 0..K-1 (the generator's default).
+        noise: The name of the generator's noise argument (``"noise"``,
+            ``"std"``), or None when the data are fixed (digits).
+        sized: Whether the generator takes the number of examples ``n``
+            (False: the data set has a fixed size).
+    """
+
+    name: str
+    generate: Callable[..., Dataset]
+    summary: str
+    inputs: int
+    classes: int
+    noise: str | None = "noise"
+    sized: bool = True
+
+    def __call__(self, *args: object, **kwargs: object) -> Dataset:
+        return self.generate(*args, **kwargs)
+
+    def make(self, samples: int, noise: float | None = None, seed: int = 0) -> Dataset:
+        """``(X, y)`` with ``samples`` examples (ignored when not :attr:`sized`) and ``noise``.
+
+        Args:
+            samples: Number of examples to generate.
+            noise: The noise (standard deviation), or None for the generator's default;
+                ignored by a data set without noise.
+            seed: Seed of the generator.
+        """
+        if not self.sized:
+            return self.generate()
+        options = {} if noise is None or self.noise is None else {self.noise: noise}
+        return self.generate(samples, seed=seed, **options)
+
+
+DATASETS: dict[str, DataSet] = {
+    record.name: record
+    for record in (
+        DataSet("moons", moons, "two interleaving half circles", 2, 2),
+        DataSet("circles", circles, "a small circle inside a large one", 2, 2),
+        DataSet("xor", xor, "the four quadrants, class 1 where x1*x2 < 0", 2, 2),
+        DataSet("spiral", spiral, "3 interleaved spiral arms", 2, 3),
+        DataSet("blobs", blobs, "3 Gaussian clusters on a circle", 2, 3, noise="std"),
+        DataSet("digits", digits, "8x8 images of handwritten 0s and 1s (360; needs the data extra)",
+                64, 2, noise=None, sized=False),
+    )
+}
+"""The data sets by name, each a :class:`DataSet` (callable like its generator)."""
 
 
 def train_test_split(

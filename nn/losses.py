@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 import autograd
 from autograd import Value
@@ -264,15 +265,79 @@ def l2_penalty(parameters: Iterable[Value], strength: float) -> Value:
     return _sum(p * p for p in params) * float(strength)
 
 
-LOSSES: dict[str, Loss] = {
-    "quadratic": quadratic_cost,
-    "mse": mean_squared_error,
-    "bce": binary_cross_entropy,
-    "bce_logits": binary_cross_entropy_with_logits,
-    "hinge": hinge_loss,
-    "cross_entropy": softmax_cross_entropy,
+def _signed(c: int) -> int:
+    """Class 0/1 as the label -1/+1 of a margin loss."""
+    return 2 * c - 1
+
+
+def _unchanged(c: int) -> int:
+    """Class 0/1 (or 0..K-1) as itself."""
+    return c
+
+
+@dataclass(frozen=True)
+class LossRecord:
+    r"""One loss of :data:`LOSSES`: its function and the output layer and labels it needs.
+
+    Calling the record calls its function: ``LOSSES["hinge"](outputs, targets)``.
+
+    Attributes:
+        name: The short name (the key in :data:`LOSSES`).
+        function: The loss function ``(outputs, targets) -> Value``.
+        output_activation: f of the output layer the loss expects (``"linear"``
+            for scores and logits, ``"sigmoid"`` for probabilities).
+        labels: The convention of the targets, for help texts (``"-1/+1"``).
+        encode: A class index (0/1, or 0..K-1) to the loss's target.
+        per_class: True: one output per class (any K >= 2); False: one output,
+            two classes.
+        summary: One line for help texts.
+    """
+
+    name: str
+    function: Loss
+    output_activation: str
+    labels: str
+    encode: Callable[[int], int]
+    per_class: bool
+    summary: str
+
+    def __call__(self, outputs: Sequence, targets: Sequence) -> Value:
+        return self.function(outputs, targets)
+
+    def output_size(self, classes: int) -> int:
+        """n_L, the outputs of a model trained with this loss on ``classes`` classes.
+
+        Raises:
+            ValueError: A one-output loss given more than two classes.
+        """
+        if self.per_class:
+            return classes
+        if classes != 2:
+            raise ValueError(
+                f"loss {self.name!r} is for two classes, the data have {classes}: "
+                "use the loss 'cross_entropy'"
+            )
+        return 1
+
+
+LOSSES: dict[str, LossRecord] = {
+    record.name: record
+    for record in (
+        LossRecord("quadratic", quadratic_cost, "sigmoid", "0/1", _unchanged, False,
+                   "quadratic cost 1/(2m)"),
+        LossRecord("mse", mean_squared_error, "sigmoid", "0/1", _unchanged, False,
+                   "mean squared error 1/m"),
+        LossRecord("bce", binary_cross_entropy, "sigmoid", "0/1", _unchanged, False,
+                   "binary cross-entropy on probabilities"),
+        LossRecord("bce_logits", binary_cross_entropy_with_logits, "linear", "0/1", _unchanged,
+                   False, "stable binary cross-entropy from a logit"),
+        LossRecord("hinge", hinge_loss, "linear", "-1/+1", _signed, False, "max-margin"),
+        LossRecord("cross_entropy", softmax_cross_entropy, "linear", "0..K-1", _unchanged, True,
+                   "softmax cross-entropy"),
+    )
 }
-"""The losses by short name (as the ``train`` command and :func:`nn.train.fit` accept them)."""
+"""The losses by short name (as the ``train`` command and :func:`nn.train.fit` accept them),
+each a :class:`LossRecord`: the function, its output activation and its label convention."""
 
 
 def resolve_loss(loss: str | Loss) -> tuple[str, Loss]:
@@ -286,7 +351,7 @@ def resolve_loss(loss: str | Loss) -> tuple[str, Loss]:
         key = loss.lower().replace("-", "_")
         if key not in LOSSES:
             raise ValueError(f"unknown loss {loss!r}; expected one of: {', '.join(LOSSES)}")
-        return key, LOSSES[key]
+        return key, LOSSES[key].function
     if callable(loss):
         return getattr(loss, "__name__", type(loss).__name__), loss
     raise TypeError(f"loss must be a name or a callable, got {type(loss).__name__}: {loss!r}")

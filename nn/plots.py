@@ -7,15 +7,20 @@ model with two inputs assigns to each class, with the data on top.
 Both build a ``matplotlib.figure.Figure`` directly, without pyplot, so they
 never change the process's backend (a notebook keeps its inline plots) and
 work with no display. Each returns the figure (in Jupyter, the last expression
-of a cell shows it) and, given a ``path``, also saves it as a PNG.
+of a cell shows it) and, given a ``path``, also saves it as a PNG, written
+atomically (rendered in memory by :func:`png_bytes`, then
+``autograd.files.write_atomic``).
 """
 
 from __future__ import annotations
 
+import io
+import os
 from collections.abc import Sequence
 from typing import Any
 
 from autograd import Value, no_grad
+from autograd.files import write_atomic
 from nn.layers import MLP
 from nn.train import History, default_threshold
 
@@ -32,7 +37,20 @@ def _figure(**options: Any) -> Any:
     return Figure(layout="constrained", **options)
 
 
-def plot_history(history: History, path: str | None = None, title: str = "training") -> Any:
+def png_bytes(figure: Any) -> bytes:
+    """The PNG file of a ``matplotlib.figure.Figure`` (110 dots per inch), as bytes.
+
+    The pictures are rendered in memory, so that a file is only ever written
+    whole by :func:`autograd.files.write_atomic`.
+    """
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110)
+    return buffer.getvalue()
+
+
+def plot_history(
+    history: History, path: str | os.PathLike[str] | None = None, title: str = "training"
+) -> Any:
     """The loss (left) and accuracy (right) per epoch, training and validation.
 
     Args:
@@ -59,7 +77,7 @@ def plot_history(history: History, path: str | None = None, title: str = "traini
         ax.legend()
     fig.suptitle(title)
     if path is not None:
-        fig.savefig(path, dpi=110)
+        write_atomic(path, png_bytes(fig))
     return fig
 
 
@@ -67,7 +85,7 @@ def plot_decision_boundary(
     model: MLP,
     X: Sequence[Sequence[float]],
     y: Sequence[int],
-    path: str | None = None,
+    path: str | os.PathLike[str] | None = None,
     *,
     threshold: float | None = None,
     title: str = "decision boundary",
@@ -147,7 +165,7 @@ def plot_decision_boundary(
     ax.set(xlim=(x_lo, x_hi), ylim=(y_lo, y_hi), xlabel="$x_1$", ylabel="$x_2$", title=title)
     ax.legend(loc="upper right", framealpha=0.9)
     if path is not None:
-        fig.savefig(path, dpi=110)
+        write_atomic(path, png_bytes(fig))
     return fig
 
 

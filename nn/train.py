@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import csv
 import gc
+import io
 import numbers
+import os
 import random
 import sys
 from collections.abc import Sequence
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograd import Value, no_grad
+from autograd.files import write_atomic
 from nn.checks import positive_int
 from nn.layers import MLP
 from nn.losses import Loss, l2_penalty, resolve_loss
@@ -160,14 +163,33 @@ class History:
             for epoch in range(len(self.loss))
         ]
 
-    def to_csv(self, path: str) -> None:
-        """Write :meth:`rows` as CSV with a header line."""
+    def csv_text(self) -> str:
+        """:meth:`rows` as CSV text with a header line."""
         rows = self.rows()
         fields = list(rows[0]) if rows else ["epoch", "loss", "accuracy", "lr"]
-        with open(path, "w", newline="", encoding="utf-8") as f:
-            writer = csv.DictWriter(f, fieldnames=fields)
-            writer.writeheader()
-            writer.writerows(rows)
+        text = io.StringIO(newline="")
+        writer = csv.DictWriter(text, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+        return text.getvalue()
+
+    def to_csv(self, path: str | os.PathLike[str]) -> None:
+        """Write :meth:`csv_text` to ``path`` atomically (``autograd.files.write_atomic``)."""
+        write_atomic(path, self.csv_text())
+
+
+class TrainingInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`fit`: a ``KeyboardInterrupt`` that keeps what was measured.
+
+    Attributes:
+        history: The :class:`History` of the epochs completed before the interruption.
+        epochs: The number of epochs the run was asked for.
+    """
+
+    def __init__(self, history: History, epochs: int) -> None:
+        super().__init__(f"training interrupted in epoch {len(history.loss) + 1} of {epochs}")
+        self.history = history
+        self.epochs = epochs
 
 
 def _progress_bar(epochs: int, progress: bool | None) -> Any:
@@ -179,6 +201,46 @@ def _progress_bar(epochs: int, progress: bool | None) -> Any:
     except ImportError as error:
         raise ImportError("the progress bar needs tqdm: pip install 'chainrule[train]'") from error
     return tqdm(total=epochs, unit="epoch", desc="training", file=sys.stderr, dynamic_ncols=True)
+
+
+def _train_epoch(
+    model: MLP,
+    X: Sequence[Sequence[float]],
+    y: Sequence,
+    order: list[int],
+    batch_size: int,
+    loss_fn: Loss,
+    optimizer: Optimizer,
+    l2: float,
+    threshold: float,
+) -> tuple[float, int, float]:
+    """One pass over ``order`` in mini-batches: Σ batch loss · batch size, correct count, last lr."""
+    params = model.parameters()
+    total_loss, correct, lr = 0.0, 0, optimizer.current_lr
+    for start in range(0, len(order), batch_size):
+        batch = order[start : start + batch_size]
+        outputs = [model(X[i]) for i in batch]
+        targets = [y[i] for i in batch]
+        data_loss = loss_fn(outputs, targets)
+        cost = data_loss + l2_penalty(params, l2) if l2 else data_loss
+        optimizer.zero_grad()
+        cost.backward()
+        lr = optimizer.current_lr
+        optimizer.step()
+        total_loss += data_loss.data * len(batch)
+        correct += sum(_is_correct(o, label, threshold) for o, label in zip(outputs, targets))
+    return total_loss, correct, lr
+
+
+def _completed_epochs(history: History, validation: bool) -> History:
+    """``history`` cut to the epochs whose every measure was recorded (after an interruption)."""
+    columns = [history.loss, history.accuracy, history.lr]
+    if validation:
+        columns += [history.val_loss, history.val_accuracy]
+    done = min(len(column) for column in columns)
+    for column in columns:
+        del column[done:]
+    return history
 
 
 def fit(
@@ -222,6 +284,10 @@ def fit(
 
     Returns:
         The :class:`History` of the run.
+
+    Raises:
+        TrainingInterrupted: Ctrl-C during training (a ``KeyboardInterrupt``);
+            it carries the :class:`History` of the epochs completed.
     """
     _check_data(X, y, "fit")
     epochs = positive_int(epochs, "epochs")
@@ -234,7 +300,6 @@ def fit(
         _check_data(validation[0], validation[1], "fit validation")
     loss_fn = resolve_loss(loss)[1]
     t = default_threshold(model) if threshold is None else threshold
-    params = model.parameters()
     rng = random.Random(seed)
     order = list(range(len(X)))
     history = History()
@@ -249,19 +314,7 @@ def fit(
     try:
         for _ in range(epochs):
             rng.shuffle(order)
-            total_loss, correct = 0.0, 0
-            for start in range(0, len(order), batch_size):
-                batch = order[start : start + batch_size]
-                outputs = [model(X[i]) for i in batch]
-                targets = [y[i] for i in batch]
-                data_loss = loss_fn(outputs, targets)
-                cost = data_loss + l2_penalty(params, l2) if l2 else data_loss
-                optimizer.zero_grad()
-                cost.backward()
-                lr = optimizer.current_lr
-                optimizer.step()
-                total_loss += data_loss.data * len(batch)
-                correct += sum(_is_correct(o, label, t) for o, label in zip(outputs, targets))
+            total_loss, correct, lr = _train_epoch(model, X, y, order, batch_size, loss_fn, optimizer, l2, t)
             history.loss.append(total_loss / len(X))
             history.accuracy.append(correct / len(X))
             history.lr.append(lr)
@@ -274,6 +327,8 @@ def fit(
             if bar is not None:
                 bar.set_postfix(postfix, refresh=False)
                 bar.update(1)
+    except KeyboardInterrupt:
+        raise TrainingInterrupted(_completed_epochs(history, validation is not None), epochs) from None
     finally:
         if collecting:
             gc.enable()

@@ -68,9 +68,9 @@ def test_digits_have_no_decision_boundary_picture(tmp_path, capsys):
     assert load(out / "model.json").nin == 64
 
 
-OPTIONS = ["--data", "--samples", "--noise", "--test-fraction", "--hidden", "--activation", "--init", "--loss",
-           "--optimizer", "--lr", "--momentum", "--schedule", "--l2", "--epochs", "--batch-size", "--seed",
-           "--out", "--no-progress"]
+OPTIONS = ["--data", "--samples", "--max-samples", "--noise", "--test-fraction", "--hidden", "--activation",
+           "--init", "--max-parameters", "--loss", "--optimizer", "--lr", "--momentum", "--schedule", "--l2",
+           "--epochs", "--batch-size", "--seed", "--out", "--force", "--no-progress"]
 
 
 def test_help_documents_every_option(capsys):
@@ -84,15 +84,31 @@ def test_help_documents_every_option(capsys):
         assert word in text
 
 
+def test_help_lists_the_data_sets_losses_and_activations_of_the_library_tables(capsys):
+    from nn.activations import ACTIVATIONS
+    from nn.datasets import DATASETS
+    from nn.losses import LOSSES
+
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = capsys.readouterr().out
+    for record in DATASETS.values():
+        assert f"  {record.name:<8} {record.summary}: {record.inputs} inputs, {record.classes} classes" in text
+    for record in LOSSES.values():
+        assert f"  {record.name:<14} " in text and f"labels {record.labels} ({record.summary})" in text
+    assert "{" + ",".join(ACTIVATIONS) + "}" in text
+    assert "{" + ",".join(LOSSES) + "}" in text and "{" + ",".join(DATASETS) + "}" in text
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
         (["--hidden", "16,x"], "expected layer sizes"),
         (["--epochs", "0"], "expected a positive int"),
-        (["--lr", "-1"], "expected a positive float"),
+        (["--lr", "-1"], "expected a positive number"),
         (["--data", "mnist"], "invalid choice"),
         (["--test-fraction", "1.5"], "--test-fraction"),
-        (["--data", "spiral", "--loss", "hinge"], "use --loss cross_entropy"),
+        (["--data", "spiral", "--loss", "hinge"], "use the loss 'cross_entropy'"),
         (["--momentum", "1"], "[0, 1)"),
     ],
 )

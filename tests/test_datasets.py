@@ -107,3 +107,18 @@ def test_train_test_split_partitions_the_examples():
 def test_train_test_split_errors(args):
     with pytest.raises(ValueError):
         train_test_split(*args)
+
+
+def test_each_record_states_its_facts_and_makes_its_data():
+    for record in DATASETS.values():
+        X, y = record.make(30, seed=2)
+        assert all(len(x) == record.inputs for x in X)
+        assert set(y) == set(range(record.classes))
+        if record.sized:
+            assert len(X) == 30 and (X, y) == record.generate(30, seed=2)
+
+
+def test_make_passes_the_noise_to_the_generators_own_argument():
+    assert DATASETS["moons"].make(40, noise=0.3, seed=1) == moons(40, noise=0.3, seed=1)
+    assert DATASETS["blobs"].make(40, noise=0.3, seed=1) == blobs(40, std=0.3, seed=1)
+    assert DATASETS["moons"].make(40, seed=1) == moons(40, seed=1)  # None: the generator's default

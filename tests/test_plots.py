@@ -32,3 +32,18 @@ def test_plots_write_png_files_when_given_a_path(tmp_path):
     plot_history(History(loss=[0.5, 0.25], accuracy=[0.5, 0.75]), tmp_path / "h.png")
     for name in ("b.png", "h.png"):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_png_bytes_renders_in_memory_and_paths_are_written_atomically(tmp_path, monkeypatch):
+    import os
+
+    from nn.plots import png_bytes
+
+    figure = plot_history(History(loss=[0.5, 0.25], accuracy=[0.5, 0.75]))
+    data = png_bytes(figure)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and list(tmp_path.iterdir()) == []
+    renamed = []
+    real_replace = os.replace
+    monkeypatch.setattr(os, "replace", lambda a, b: (renamed.append(os.path.basename(b)), real_replace(a, b)))
+    plot_history(History(loss=[0.5, 0.25], accuracy=[0.5, 0.75]), tmp_path / "h.png")
+    assert renamed == ["h.png"] and (tmp_path / "h.png").read_bytes()[:8] == data[:8]

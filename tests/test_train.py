@@ -167,3 +167,38 @@ def test_history_rows_and_csv(tmp_path):
         "1,0.5,0.5,0.1,0.6,0.4",
         "2,0.25,1.0,0.1,0.3,0.9",
     ]
+
+
+def test_ctrl_c_in_fit_is_a_keyboard_interrupt_that_keeps_the_completed_epochs(moons_split):
+    from nn.train import TrainingInterrupted
+
+    X_train, X_test, y_train, y_test = moons_split
+    model = MLP(2, [4, 1], seed=0)
+
+    class StopInThirdEpoch(SGD):  # Ctrl-C arrives during the first step of epoch 3
+        calls = 0
+
+        def step(self):
+            self.calls += 1
+            if self.calls == 2 * 9 + 1:  # 90 examples in batches of 10: 9 steps per epoch
+                raise KeyboardInterrupt
+            super().step()
+
+    with pytest.raises(KeyboardInterrupt) as info:
+        fit(model, X_train, signed(y_train), loss="hinge", optimizer=StopInThirdEpoch(model.parameters(), lr=0.1),
+            epochs=5, batch_size=10, validation=(X_test, signed(y_test)), progress=False)
+    assert isinstance(info.value, TrainingInterrupted)
+    history = info.value.history
+    assert len(history.loss) == len(history.accuracy) == len(history.lr) == len(history.val_loss) == 2
+    assert info.value.epochs == 5 and str(info.value) == "training interrupted in epoch 3 of 5"
+    assert gc.isenabled()
+
+
+def test_history_csv_is_written_by_renaming_a_temporary_file(tmp_path, monkeypatch):
+    import os
+
+    renamed = []
+    real_replace = os.replace
+    monkeypatch.setattr(os, "replace", lambda a, b: (renamed.append(os.path.basename(b)), real_replace(a, b)))
+    History(loss=[0.5], accuracy=[1.0], lr=[0.1]).to_csv(tmp_path / "h.csv")
+    assert renamed == ["h.csv"] and [p.name for p in tmp_path.iterdir()] == ["h.csv"]

@@ -1,0 +1,60 @@
+"""Argument types of the ``chainrule`` command line, each a check of :mod:`nn.checks`.
+
+An argparse type turns the text of an option into its value, or raises
+``argparse.ArgumentTypeError``: argparse then prints the usage and
+``argument --OPTION: expected ..., got 'TEXT'`` and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from nn.checks import positive_int, positive_number
+from nn.train_settings import parse_sizes
+
+
+def argument_type(
+    check: Callable[..., Any], convert: type, expected: str, **options: Any
+) -> Callable[[str], Any]:
+    """An argparse type: ``convert(text)``, accepted by ``check`` (an :mod:`nn.checks` function).
+
+    Args:
+        check: Called as ``check(value, what, **options)``; raises ValueError to refuse.
+        convert: ``int`` or ``float``.
+        expected: What was expected, for the message (``"a positive int"``).
+        options: Passed on to ``check``.
+    """
+
+    def parse(text: str) -> Any:
+        try:
+            value = convert(text)
+            check(value, "value", **options)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        return value
+
+    return parse
+
+
+def _below_one(value: float, what: str, allow_zero: bool = False) -> None:
+    """A ValueError unless ``value`` is in (0, 1) (in [0, 1) with ``allow_zero``)."""
+    if not positive_number(value, what, allow_zero=allow_zero) < 1:
+        raise ValueError(f"{what} must be below 1, got {value!r}")
+
+
+positive_int_argument = argument_type(positive_int, int, "a positive int")
+positive_float_argument = argument_type(positive_number, float, "a positive number")
+non_negative_float_argument = argument_type(positive_number, float, "a finite number >= 0", allow_zero=True)
+non_negative_int_argument = argument_type(positive_number, int, "an int >= 0", allow_zero=True)
+fraction_argument = argument_type(_below_one, float, "a number in (0, 1)")
+momentum_argument = argument_type(_below_one, float, "a number in [0, 1)", allow_zero=True)
+
+
+def hidden_sizes_argument(text: str) -> tuple[int, ...]:
+    """``"16,16"`` -> ``(16, 16)``, ``"none"`` -> ``()`` (:func:`nn.train_settings.parse_sizes`)."""
+    try:
+        return parse_sizes(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
