@@ -178,6 +178,10 @@ def _costs() -> tuple[str, ...] | None:
     return tuple(COSTS)
 
 
+_CHECK_MAX_WORK = 50_000
+"""``chainrule check``'s default limit on parameters x batch (a few seconds, some 100 MB)."""
+
+
 def add_check_command(commands: Any) -> None:
     """Register ``chainrule check``: the engine beside the four equations of backpropagation."""
     check = commands.add_parser(
@@ -227,6 +231,14 @@ def add_check_command(commands: Any) -> None:
         default=0,
         help="seed of the weights and the batch, an int >= 0 (default 0)",
     )
+    check.add_argument(
+        "--max-work",
+        type=positive_int_argument,
+        default=_CHECK_MAX_WORK,
+        metavar="N",
+        help="the most parameters x batch examples accepted: the engine's graph holds a few nodes "
+        "for each, and finite differences run 2 forward passes per parameter (default %(default)s)",
+    )
     check.set_defaults(run=run_check)
 
 
@@ -242,6 +254,7 @@ def run_check(args: argparse.Namespace) -> int:
         )
         return 2
     from nn.layers import MLP
+    from nn.train_settings import parameter_count
 
     output_activation = args.output_activation or (
         "sigmoid" if args.cost == "bce" else args.activation
@@ -254,6 +267,15 @@ def run_check(args: argparse.Namespace) -> int:
         )
         return 2
     sizes = [*args.hidden, args.outputs]
+    work = parameter_count(args.inputs, sizes) * args.batch
+    if work > args.max_work:
+        print(
+            f"chainrule check: error: MLP({args.inputs}, {sizes}) has "
+            f"{parameter_count(args.inputs, sizes)} parameters; x {args.batch} examples = {work}, "
+            f"more than --max-work {args.max_work}: raise --max-work to go further",
+            file=sys.stderr,
+        )
+        return 2
     try:
         model = MLP(args.inputs, sizes, args.activation, output_activation, seed=args.seed)
         X, Y = random_batch(model, args.batch, args.cost, seed=args.seed)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import numbers
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +57,12 @@ def parse_sizes(text: str) -> tuple[int, ...]:
     if any(n < 1 for n in sizes):
         raise ValueError(f"layer sizes must be positive, got {text!r}")
     return sizes
+
+
+def parameter_count(inputs: int, sizes: Sequence[int]) -> int:
+    """Weights and biases of ``MLP(inputs, sizes)``: Σ_l n_l (n_{l-1} + 1)."""
+    dims = [inputs, *sizes]
+    return sum(n_out * (n_in + 1) for n_in, n_out in itertools.pairwise(dims))
 
 
 def _choice(value: object, choices: Any, what: str) -> None:
@@ -158,9 +165,8 @@ class TrainSettings:
         return [*self.hidden, outputs]
 
     def parameter_count(self) -> int:
-        """Weights and biases of the model: Σ_l n_l (n_{l-1} + 1)."""
-        dims = [self.dataset.inputs, *self.layer_sizes()]
-        return sum(n_out * (n_in + 1) for n_in, n_out in itertools.pairwise(dims))
+        """Weights and biases of the model (:func:`parameter_count`)."""
+        return parameter_count(self.dataset.inputs, self.layer_sizes())
 
     def _check_limits(self) -> None:
         if self.dataset.sized and self.samples > self.max_samples:

@@ -190,3 +190,13 @@ def test_settings_are_checked_when_made_from_python():
         TrainSettings(samples=200_000)
     assert TrainSettings(samples=200_000, max_samples=200_000).samples == 200_000
     assert TrainSettings(data="digits", samples=10**9).samples == 10**9  # digits has a fixed size
+
+
+def test_check_of_a_huge_model_or_batch_is_a_clear_limit(capsys):
+    assert exit_status(["check", "--hidden", "300,300"]) == 2
+    err = capsys.readouterr().err
+    assert "MLP(3, [300, 300, 1]) has 91801 parameters; x 5 examples = 459005, more than --max-work 50000" in err
+    assert exit_status(["check", "--batch", "100000000"]) == 2
+    assert "x 100000000 examples" in capsys.readouterr().err
+    assert main(["check", "--hidden", "30", "--batch", "20", "--max-work", str(151 * 20)]) == 0
+    assert exit_status(["check", "--hidden", "30", "--batch", "20", "--max-work", str(151 * 20 - 1)]) == 2
