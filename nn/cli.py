@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from autograd import Value
 from nn.activations import ACTIVATIONS
 from nn.cli_arguments import hidden_sizes_argument, non_negative_int_argument, positive_int_argument
 from nn.cli_train import add_train_command
@@ -49,7 +48,7 @@ Build the computation graph of an arithmetic expression, run backward() from
 it and draw the graph: every value with its data and gradient, every operation
 as a node, every edge labelled with its local derivative. The expression may use
 numbers, the --var names, + - * / **, unary minus and the functions
-exp log sqrt tanh sigmoid relu leaky_relu swish silu softplus sin cos abs.
+{functions}.
 
   chainrule draw "x*y + tanh(x)" --var x=2.0 --var y=-3 -o graph.svg
   chainrule draw "sigmoid(w*x + b)" --var w=0.5 --var x=2 --var b=-1 --steps steps/
@@ -57,10 +56,17 @@ exp log sqrt tanh sigmoid relu leaky_relu swish silu softplus sin cos abs.
 The format is taken from the extension of -o: .svg, .png, .pdf or .dot.
 An expression starting with a minus sign goes last, after --:
   chainrule draw --var x=3 -o graph.svg -- "-x*x"
+Variable names are read as Python reads them (Unicode NFKC: the fullwidth x is
+x), and each may be given once.
 --steps DIR writes one SVG per step of backward and steps.html, a page with a
-slider to walk through them (it needs no network).
-"""
+slider to walk through them (it needs no network). Frames of an earlier, longer
+step-through in DIR (step_<digits>.svg) are removed; no other file is touched.
 
+Limits (each error names the option that lifts it): a drawing of at most
+--max-nodes nodes; Graphviz stopped after --timeout seconds (for all frames of a
+step-through together); at most --max-frames frames and --max-bytes bytes
+written by a step-through.
+"""
 
 def _variable(text: str) -> tuple[str, float]:
     """``"x=2.0"`` -> ``("x", 2.0)`` (argparse type of ``--var``)."""
@@ -84,10 +90,14 @@ def _variable(text: str) -> tuple[str, float]:
 
 def add_draw_command(commands: Any) -> None:
     """Add the ``draw`` subcommand to the subparsers ``commands``."""
+    from autograd.draw_options import DEFAULT_MAX_NODES, DEFAULT_TIMEOUT
+    from autograd.expression import FUNCTIONS, SLOPED
+    from autograd.steps import DEFAULT_MAX_BYTES, DEFAULT_MAX_FRAMES
+
     draw = commands.add_parser(
         "draw",
         help="draw the computation graph of an expression, with its gradients",
-        description=_DRAW_DESCRIPTION,
+        description=_DRAW_DESCRIPTION.format(functions=" ".join([*FUNCTIONS, *SLOPED])),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     draw.add_argument("expression", metavar="EXPR", help='the expression, e.g. "x*y + tanh(x)"')
@@ -116,43 +126,42 @@ def add_draw_command(commands: Any) -> None:
     draw.add_argument(
         "--no-edge-labels", action="store_true", help="do not label edges with local derivatives"
     )
+    limits = [
+        ("--max-nodes", int, DEFAULT_MAX_NODES, "N", "refuse drawings of more nodes"),
+        ("--timeout", float, DEFAULT_TIMEOUT, "SECONDS", "stop Graphviz after this long"),
+        ("--max-frames", int, DEFAULT_MAX_FRAMES, "N", "refuse step-throughs of more frames"),
+        ("--max-bytes", int, DEFAULT_MAX_BYTES, "N", "refuse step-throughs writing more bytes"),
+    ]
+    for flag, kind, default, metavar, text in limits:
+        draw.add_argument(
+            flag, type=kind, default=default, metavar=metavar, help=text + " (default: %(default)s)"
+        )
     draw.set_defaults(run=run_draw)
 
 
 def run_draw(args: argparse.Namespace) -> int:
-    """Run ``chainrule draw``: parse, backward, write; 2 with a message on bad input."""
+    """Run ``chainrule draw`` through :func:`autograd.expression_drawing.draw_expression`.
+
+    Returns 0, or 2 with a message on bad input or a limit reached.
+    """
     import graphviz
 
-    from autograd.expression import ExpressionError, evaluate_expression
-    from autograd.render import draw_dot, write_graph
-    from autograd.steps import save_steps
+    from autograd.expression_drawing import draw_expression
 
     try:
-        if args.output is None and args.steps is None:
-            raise ValueError("nothing to write: give -o FILE and/or --steps DIR")
-        names = [name for name, _ in args.var]
-        repeated = sorted({name for name in names if names.count(name) > 1})
-        if repeated:
-            raise ValueError(f"--var given more than once for: {', '.join(repeated)}")
-        variables = {name: Value(number, label=name) for name, number in args.var}
-        root = evaluate_expression(args.expression, variables)
-        if not root.label:
-            root.label = "out"
-        root.backward()
-        edge_labels = not args.no_edge_labels
-        if args.output is not None:
-            graph = draw_dot(root, rankdir=args.rankdir, edge_labels=edge_labels)
-            written = write_graph(graph, args.output)
-            print(f"wrote {written}")
-        if args.steps is not None:
-            saved = save_steps(
-                root,
-                args.steps,
-                title=f"Backward through {args.expression}",
-                rankdir=args.rankdir,
-                edge_labels=edge_labels,
-            )
-            print(f"wrote {len(saved.svgs)} steps and {saved.html}")
+        drawn = draw_expression(
+            args.expression,
+            args.var,
+            output=args.output,
+            steps=args.steps,
+            rankdir=args.rankdir,
+            edge_labels=not args.no_edge_labels,
+            max_nodes=args.max_nodes,
+            timeout=args.timeout,
+            max_frames=args.max_frames,
+            max_bytes=args.max_bytes,
+            progress=True,
+        )
     except graphviz.ExecutableNotFound:
         print(
             "chainrule draw: error: Graphviz's dot program is not installed "
@@ -160,14 +169,18 @@ def run_draw(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    except (ExpressionError, ValueError, TypeError, OSError) as error:
+    except (ValueError, TypeError, OSError, RuntimeError) as error:
         print(f"chainrule draw: error: {error}", file=sys.stderr)
         return 2
+    if drawn.picture is not None:
+        print(f"wrote {drawn.picture}")
+    if drawn.steps is not None:
+        print(f"wrote {len(drawn.steps.svgs)} steps and {drawn.steps.html}")
+    root = drawn.root
     print(f"{root.label} = {root.data:g}")
-    for name, value in variables.items():
+    for name, value in drawn.variables.items():
         print(f"  d{root.label}/d{name} = {value.grad:g}")
     return 0
-
 
 def _costs() -> tuple[str, ...] | None:
     """The costs of ``nn.analytic`` (None when NumPy is missing: ``run_check`` says so)."""

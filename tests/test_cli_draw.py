@@ -67,8 +67,8 @@ def test_draw_steps_writes_frames_and_page(in_tmp, capsys):
     (["draw", "x", "--var", "x=1", "-o", "g"], "the file name must end in .svg, .png, .pdf, .dot"),
     (["draw", "x", "--var", "x=1", "-o", "missing/g.svg"], "directory 'missing' does not exist"),
     (["draw", "log(x)", "--var", "x=-1", "-o", "g.svg"], "evaluating 'log(x)' failed"),
-    (["draw", "x", "--var", "x=1", "--var", "x=2", "-o", "g.svg"], "--var given more than once for: x"),
-    (["draw", "x", "--var", "x=1"], "nothing to write: give -o FILE and/or --steps DIR"),
+    (["draw", "x", "--var", "x=1", "--var", "x=2", "-o", "g.svg"], "variable given more than once: 'x' (as 'x', 'x')"),
+    (["draw", "x", "--var", "x=1"], "nothing to write: give an output picture (-o FILE) and/or a steps folder (--steps DIR)"),
 ])
 def test_bad_input_is_a_message_and_exit_status_2(in_tmp, capsys, argv, message):
     assert main(argv) == 2

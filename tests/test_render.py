@@ -20,12 +20,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, topological_order
+from autograd.groups import resolve_groups
 from autograd.render import (
     DEFAULT_MAX_NODES,
-    Neuron,
+    DrawOptions,
+    NodeGroup,
+    SummaryRow,
     draw_dot,
-    find_neurons,
-    parameter_owner,
     path_to_output,
     write_graph,
 )
@@ -139,26 +140,64 @@ def tanh_neuron() -> dict[str, Value]:
     return dict(x1=x1, x2=x2, w1=w1, w2=w2, b=b, x1w1=x1w1, x2w2=x2w2, s=s, n=n, o=o)
 
 
-def hand_mlp(sizes: list[int], x: list[float], seed: int = 0):
-    """An MLP built from Values with the nn naming contract; tanh hidden, linear output.
+@dataclass
+class HandNeuron:
+    """What hand_mlp built for one neuron: its parameters, every node it made, z and a."""
 
-    Returns (outputs, neurons) where neurons maps each dotted name to its (z, a).
+    parameters: list[Value]
+    made: list[Value]
+    z: Value
+    a: Value
+
+
+def hand_mlp(sizes: list[int], x: list[float], seed: int = 0):
+    """An MLP built from Values by hand, named as nn names it; tanh hidden, linear output.
+
+    Returns (outputs, neurons): neurons maps each dotted name to a HandNeuron.
     """
     rng = random.Random(seed)
     acts = [Value(v, label=f"x{i}") for i, v in enumerate(x)]
-    neurons: dict[str, tuple[Value, Value]] = {}
+    neurons: dict[str, HandNeuron] = {}
     for layer in range(1, len(sizes)):
         out = []
         for j in range(sizes[layer]):
             name = f"layers.{layer - 1}.neurons.{j}"
             w = [Value(rng.uniform(-1, 1), label=f"{name}.w.{k}") for k in range(sizes[layer - 1])]
             b = Value(rng.uniform(-1, 1), label=f"{name}.b")
-            z = sum((wk * ak for wk, ak in zip(w, acts)), b)
+            made = []
+            z = b
+            for wk, ak in zip(w, acts):
+                product = wk * ak
+                z = z + product
+                made += [product, z]
             a = z if layer == len(sizes) - 1 else z.tanh()
-            neurons[name] = (z, a)
+            if a is not z:
+                made.append(a)
+            neurons[name] = HandNeuron([*w, b], made, z, a)
             out.append(a)
         acts = out
     return acts, neurons
+
+
+def hand_groups(neurons: dict[str, HandNeuron]) -> list[NodeGroup]:
+    """A container group per layer and a group with a z / a summary per neuron."""
+    groups: list[NodeGroup] = []
+    for name, n in neurons.items():
+        layer = name.rsplit(".neurons.", 1)[0]
+        if not any(g.name == layer for g in groups):
+            groups.append(NodeGroup(layer))
+        rows = (
+            (SummaryRow("z = a (linear)", n.z),)
+            if n.a is n.z
+            else (SummaryRow("z", n.z), SummaryRow(f"a = {n.a.op}(z)", n.a))
+        )
+        groups.append(NodeGroup(name, output=n.a, sources=frozenset(n.parameters), parent=layer, summary=rows))
+    return groups
+
+
+def box_ids(groups: list[NodeGroup]) -> dict[str, str]:
+    """Group name -> the id of its box: ``group<k>``, k its position in the list given."""
+    return {g.name: f"group{k}" for k, g in enumerate(groups)}
 
 
 def ids(root: Value) -> dict[Value, str]:
@@ -471,14 +510,19 @@ def test_any_label_from_special_characters_renders_exactly(text):
     assert texts.count(text) >= 2
 
 
-def test_hostile_neuron_names_still_make_valid_clusters():
+def test_hostile_group_names_still_make_valid_clusters():
     w = Value(0.5, label='lay"ers.0.neu{rons}.1.w.0')
     x = Value(2.0, label="x")
     z = w * x
     a = z.tanh()
-    svg = draw_dot(a).pipe(format="svg")
+    groups = [
+        NodeGroup('lay"ers.0'),
+        NodeGroup('lay"ers.0.neu{rons}.1', output=a, sources=frozenset([w]), parent='lay"ers.0'),
+    ]
+    svg = draw_dot(a, groups=groups).pipe(format="svg")
     texts = svg_texts(svg)
     assert 'lay"ers.0' in texts and "neu{rons}.1" in texts
+    assert "w.0" in texts  # the weight's label, relative to its group
 
 
 # ---------------------------------------------------------------------------
@@ -529,117 +573,187 @@ def test_drawing_uses_no_recursion():
 
 
 # ---------------------------------------------------------------------------
-# Graphs of nn models: neurons, clusters, the collapsed view
+# Groups of nodes: clusters and collapsed boxes (nn models through nn.graph_view)
 # ---------------------------------------------------------------------------
 
 
-def test_parameter_owner_reads_dotted_names():
-    assert parameter_owner("layers.0.neurons.2.w.1") == "layers.0.neurons.2"
-    assert parameter_owner("layers.0.neurons.2.b") == "layers.0.neurons.2"
-    assert parameter_owner("a") is None
-    assert parameter_owner("x.0") is None
-    assert parameter_owner("a..b") is None
-
-
-def test_find_neurons_recovers_each_neurons_z_and_a():
+def test_group_members_are_the_nodes_on_paths_from_its_sources_to_its_output():
     (out,), neurons = hand_mlp([2, 3, 2, 1], [0.5, -1.0])
-    found = find_neurons(out)
-    assert [n.name for n in found] == list(neurons)
-    for n in found:
-        z, a = neurons[n.name]
-        assert n.z is z and n.a is a
-    assert found[-1].a is found[-1].z  # the linear output neuron
+    loss = (out - 1.0) ** 2
+    groups = hand_groups(neurons)
+    resolved = resolve_groups(groups, topological_order(loss))
+    for name, n in neurons.items():
+        k = next(i for i, g in enumerate(groups) if g.name == name)
+        members = {v for v, home in resolved.home.items() if home == k}
+        # exactly what hand_mlp made for this neuron: w, b, products, sums, z, a (no inputs)
+        assert members == set(n.parameters) | set(n.made)
+    inputs = [v for v in topological_order(loss) if v.label in ("x0", "x1")]
+    assert all(v not in resolved.home for v in inputs)
+    assert loss not in resolved.home
 
 
-def test_full_view_puts_each_neuron_in_a_cluster_inside_its_layer():
+def test_full_view_puts_each_group_in_a_cluster_inside_its_parent():
     (out,), neurons = hand_mlp([2, 3, 2, 1], [0.5, -1.0])
     loss = (out - 1.0) ** 2
     loss.backward()
     node_id = ids(loss)
-    dot = parse_dot(draw_dot(loss).source)
+    groups = hand_groups(neurons)
+    dot = parse_dot(draw_dot(loss, groups=groups).source)
     assert sorted(dot.cluster_labels) == sorted(
         ["layers.0", "layers.1", "layers.2", "neurons.0", "neurons.1", "neurons.2", "neurons.0", "neurons.1", "neurons.0"]
     )
-    for name, (z, a) in neurons.items():
+    for name, n in neurons.items():
         layer, neuron = name.rsplit(".neurons.", 1)
-        for node in (z, a):
+        for node in (n.z, n.a, *n.parameters, *n.made):
             assert dot.clusters[node_id[node]] == [layer, f"neurons.{neuron}"]
     w = next(v for v in node_id if v.label == "layers.1.neurons.1.w.0")
-    assert dot.clusters[node_id[w]] == ["layers.1", "neurons.1"]
-    assert dot.label(node_id[w]).startswith("{ w.0 | ")  # shown relative to its cluster
-    assert parse_dot(draw_dot(loss, clusters=False).source).cluster_labels == []
+    assert dot.label(node_id[w]).startswith("{ w.0 | ")  # shown relative to its group
+    assert parse_dot(draw_dot(loss, groups=groups, clusters=False).source).cluster_labels == []
+    assert parse_dot(draw_dot(loss).source).cluster_labels == []  # no groups given: no clusters
     x0 = next(v for v in node_id if v.label == "x0")
     assert dot.clusters[node_id[x0]] == []  # an input feeding every neuron of layer 0
-    assert dot.clusters[node_id[loss]] == []  # the loss is no neuron's
+    assert dot.clusters[node_id[loss]] == []  # the loss is in no group
 
 
-def test_collapsed_view_draws_one_box_per_neuron_with_z_a_and_grads():
+def test_collapsed_view_draws_one_box_per_group_with_its_summary_and_grads():
     (out,), neurons = hand_mlp([2, 3, 2, 1], [0.5, -1.0])
     loss = (out - 1.0) ** 2
     loss.backward()
-    graph = draw_dot(loss, collapse=True, edge_labels=True, number_format=".6f")
+    groups = hand_groups(neurons)
+    box = box_ids(groups)
+    graph = draw_dot(loss, groups=groups, collapse=True, edge_labels=True, number_format=".6f")
     dot = parse_dot(graph.source)
-    boxes = {n: attrs for n, attrs in dot.nodes.items() if n.startswith("neuron")}
-    assert len(boxes) == 6
-    z, a = neurons["layers.1.neurons.0"]
-    box = dot.label("neuron3")
-    assert box.startswith("{ neurons.0 | ")
-    assert f"z  {z.data:.6f}" in box and f"grad {z.grad:.6f}" in box
-    assert f"a = tanh(z)  {math.tanh(z.data):.6f}" in box and f"grad {a.grad:.6f}" in box
-    assert dot.clusters["neuron3"] == ["layers.1"]
-    between = [(t, h, attrs) for t, h, attrs in dot.edges if t.startswith("neuron") and h.startswith("neuron")]
+    boxes = {n for n in dot.nodes if n.startswith("group")}
+    assert boxes == {box[name] for name in neurons}
+    n = neurons["layers.1.neurons.0"]
+    label = dot.label(box["layers.1.neurons.0"])
+    assert label.startswith("{ neurons.0 | ")
+    assert f"z  {n.z.data:.6f}" in label and f"grad {n.z.grad:.6f}" in label
+    assert f"a = tanh(z)  {math.tanh(n.z.data):.6f}" in label and f"grad {n.a.grad:.6f}" in label
+    assert dot.clusters[box["layers.1.neurons.0"]] == ["layers.1"]
+    between = [(t, h, attrs) for t, h, attrs in dot.edges if t in boxes and h in boxes]
     assert len(between) == 3 * 2 + 2 * 1
-    # the edge from a neuron of layer 0 into neuron j of layer 1 carries ∂z_j/∂a_k = w_jk
-    weights = {v.label: v.data for v in topological_order(loss) if v.label.endswith(".w.2")}
-    into = [attrs for t, h, attrs in between if (t, h) == ("neuron2", "neuron3")]
-    assert [float(e["label"]) for e in into] == [pytest.approx(weights["layers.1.neurons.0.w.2"], abs=1e-6)]
-    inputs = [(t, h) for t, h, _ in dot.edges if h in ("neuron0", "neuron1", "neuron2")]
-    assert len(inputs) == 2 * 3
+    # the edge from neuron 2 of layer 0 into neuron 0 of layer 1 carries ∂z/∂a_2 = w_02
+    into = [attrs for t, h, attrs in between if (t, h) == (box["layers.0.neurons.2"], box["layers.1.neurons.0"])]
+    w02 = neurons["layers.1.neurons.0"].parameters[2]
+    assert [float(e["label"]) for e in into] == [pytest.approx(w02.data, abs=1e-6)]
+    layer0 = {box[f"layers.0.neurons.{j}"] for j in range(3)}
+    assert len([(t, h) for t, h, _ in dot.edges if h in layer0]) == 2 * 3  # x0, x1 into each
     svg = graph.pipe(format="svg")
     assert sum(1 for el in ET.fromstring(svg).iter(SVG + "g") if el.get("class") == "node") == len(dot.nodes)
 
 
-def test_neurons_can_be_supplied_as_name_z_a_triples():
+def test_groups_given_by_hand_and_groups_outside_the_graph_are_skipped():
     x = Value(1.5, label="x")
     w, b = Value(-0.5), Value(0.25)
     z = w * x + b
     a = z.sigmoid()
     loss = a * 2.0
-    dot = parse_dot(draw_dot(loss, collapse=True, neurons=[("hidden.unit", z, a)]).source)
-    assert "neuron0" in dot.nodes and "hidden.unit" in dot.label("neuron0")
-    assert f"a = sigmoid(z)  {1 / (1 + math.exp(0.5 * 1.5 - 0.25)):.4f}" in dot.label("neuron0")
-    outside = Neuron("elsewhere", Value(1.0), Value(2.0))
-    dot = parse_dot(draw_dot(loss, collapse=True, neurons=[("hidden.unit", z, a), outside]).source)
-    assert [n for n in dot.nodes if n.startswith("neuron")] == ["neuron0"]
-    with pytest.raises(TypeError, match=r"\(name: str, z: Value, a: Value\)"):
-        draw_dot(loss, neurons=[("hidden.unit", z)])
+    unit = NodeGroup("hidden.unit", output=a, sources=frozenset([w, b]),
+                     summary=(SummaryRow("z", z), SummaryRow("a = sigmoid(z)", a)))
+    dot = parse_dot(draw_dot(loss, collapse=True, groups=[unit]).source)
+    assert "group0" in dot.nodes and "hidden.unit" in dot.label("group0")
+    assert f"a = sigmoid(z)  {1 / (1 + math.exp(0.5 * 1.5 - 0.25)):.4f}" in dot.label("group0")
+    elsewhere = NodeGroup("elsewhere", output=Value(2.0), sources=frozenset([Value(1.0)]), summary=unit.summary)
+    dot = parse_dot(draw_dot(loss, collapse=True, groups=[unit, elsewhere]).source)
+    assert [n for n in dot.nodes if n.startswith("group")] == ["group0"]
+
+
+@pytest.mark.parametrize("groups, error, message", [
+    ([("hidden.unit", Value(1.0))], TypeError, "each item must be a NodeGroup"),
+    ([NodeGroup("a"), NodeGroup("a")], ValueError, "the name 'a' is used by two groups"),
+    ([NodeGroup("a", parent="b")], ValueError, "parent 'b' is not one of the groups"),
+    ([NodeGroup("a", parent="b"), NodeGroup("b", parent="a")], ValueError, "cycle"),
+])
+def test_malformed_groups_are_refused_naming_the_problem(groups, error, message):
+    with pytest.raises(error, match=message):
+        draw_dot(Value(1.0) * 2.0, groups=groups)
+
+
+def test_two_groups_sharing_a_node_are_refused():
+    w = Value(0.5, label="w")
+    z = w * 2.0
+    a, c = z.tanh(), z.sigmoid()
+    out = a + c
+    groups = [NodeGroup("first", output=a, sources=frozenset([w])), NodeGroup("second", output=c, sources=frozenset([w]))]
+    with pytest.raises(ValueError, match="'first' and 'second' share the node"):
+        draw_dot(out, groups=groups)
+    with pytest.raises(TypeError, match="output must be a Value"):
+        NodeGroup("bad", output=3.0)
 
 
 def test_size_guard_counts_boxes_in_the_collapsed_view():
-    outputs, _ = hand_mlp([2, 16, 16, 16, 16, 16, 16, 1], [0.5, -1.0])
+    outputs, neurons = hand_mlp([2, 16, 16, 16, 16, 16, 16, 1], [0.5, -1.0])
     (out,) = outputs
     with pytest.raises(ValueError, match="collapse=True"):
-        draw_dot(out)
-    dot = parse_dot(draw_dot(out, collapse=True).source)
-    assert len([n for n in dot.nodes if n.startswith("neuron")]) == 6 * 16 + 1
+        draw_dot(out, groups=hand_groups(neurons))
+    dot = parse_dot(draw_dot(out, groups=hand_groups(neurons), collapse=True).source)
+    assert len([n for n in dot.nodes if n.startswith("group")]) == 6 * 16 + 1
 
 
-def test_nn_mlp_2_16_16_1_collapses_to_33_boxes():
-    layers = pytest.importorskip("nn.layers")
-    model = layers.MLP(2, [16, 16, 1], seed=0)
+def test_nn_mlp_2_16_16_1_collapses_to_33_boxes_from_its_neurons():
+    from nn.graph_view import draw_model, neuron_groups
+    from nn.layers import MLP
+
+    model = MLP(2, [16, 16, 1], seed=0)
     out = model([0.5, -1.0])
     loss = (out - 1.0) ** 2
     loss.backward()
-    found = find_neurons(loss)
-    assert len(found) == 33
-    for n in found:
-        _, i, _, j = n.name.split(".")
+    groups = neuron_groups(model)
+    assert [g.name for g in groups if g.output is None] == ["layers.0", "layers.1", "layers.2"]
+    for g in groups:
+        if g.output is None:
+            continue
+        _, i, _, j = g.name.split(".")
         neuron = model.layers[int(i)].neurons[int(j)]
-        assert n.z is neuron.z and n.a is neuron.a
-    graph = draw_dot(loss, collapse=True)
+        assert g.parent == f"layers.{i}"
+        assert g.output is neuron.a and g.summary[0].value is neuron.z
+        assert g.sources == frozenset(neuron.parameters())
+    graph = draw_model(model, loss, collapse=True)
     dot = parse_dot(graph.source)
-    assert len([n for n in dot.nodes if n.startswith("neuron")]) == 33
+    assert len([n for n in dot.nodes if n.startswith("group")]) == 33
     assert sorted(set(dot.cluster_labels)) == ["layers.0", "layers.1", "layers.2"]
     texts = svg_texts(graph.pipe(format="svg"))
     a = model.layers[1].neurons[5].a
     assert f"grad {a.grad:.4f}" in texts
+    relu = [t for t in texts if t.startswith("a = ReLU(z)")]
+    assert len(relu) == 32  # the hidden neurons; the output neuron is linear
+    assert sum(t.startswith("z = a (linear)") for t in texts) == 1
+
+
+def test_draw_model_colours_the_models_parameters_and_groups_a_lone_neuron():
+    from nn.graph_view import draw_model
+    from nn.layers import Neuron
+
+    neuron = Neuron(2, "tanh", seed=1)
+    out = neuron([0.5, -1.0])
+    out.backward()
+    dot = parse_dot(draw_model(neuron, out, color_by_role=True).source)
+    node_id = ids(out)
+    for p in neuron.parameters():
+        assert dot.nodes[node_id[p]]["fillcolor"] == "#d6e6f7"
+    assert dot.cluster_labels == ["neuron"]
+    inputs = [v for v in node_id if v.label.startswith("x.")]
+    assert len(inputs) == 2 and all(dot.clusters[node_id[v]] == [] for v in inputs)
+
+
+# ---------------------------------------------------------------------------
+# One definition of the options
+# ---------------------------------------------------------------------------
+
+
+def test_options_dataclass_and_keywords_draw_the_same():
+    g = lecture_graph()
+    options = DrawOptions(rankdir="TB", edge_labels=True, number_format=".2f")
+    assert draw_dot(g["L"], options=options).source == draw_dot(
+        g["L"], rankdir="TB", edge_labels=True, number_format=".2f"
+    ).source
+    # keywords win over options= and the positional shorthands still work
+    assert "rankdir=LR" in draw_dot(g["L"], options=options, rankdir="LR").source
+    assert draw_dot(g["L"], "png").format == "png"
+    with pytest.raises(TypeError, match=r"unknown drawing option.*colour_by_role"):
+        draw_dot(g["L"], colour_by_role=True)
+    with pytest.raises(ValueError, match="max_edge_span must be a positive int"):
+        DrawOptions(max_edge_span=0)
+    with pytest.raises(ValueError, match="timeout must be a number of seconds"):
+        DrawOptions(timeout=-1)
