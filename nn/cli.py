@@ -24,7 +24,12 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from nn.activations import ACTIVATIONS
-from nn.cli_arguments import hidden_sizes_argument, non_negative_int_argument, positive_int_argument
+from nn.cli_arguments import (
+    activations_argument,
+    hidden_sizes_argument,
+    non_negative_int_argument,
+    positive_int_argument,
+)
 from nn.cli_train import add_train_command
 
 
@@ -222,8 +227,10 @@ def add_check_command(commands: Any) -> None:
     check.add_argument(
         "--activation",
         default="sigmoid",
-        choices=sorted(ACTIVATIONS),
-        help="activation of the hidden layers (default sigmoid)",
+        type=activations_argument,
+        metavar="NAME[,NAME...]",
+        help="activation of the hidden layers: one name, or one per hidden layer, comma separated "
+        f"({', '.join(sorted(ACTIVATIONS))}; default sigmoid)",
     )
     check.add_argument(
         "--output-activation",
@@ -238,6 +245,14 @@ def add_check_command(commands: Any) -> None:
         "bce: binary cross-entropy on a sigmoid output (default quadratic)",
     )
     check.add_argument("--batch", type=positive_int_argument, default=5, help="batch size m (default 5)")
+    check.add_argument(
+        "--convention",
+        choices=["averaged", "per_example"],
+        default="averaged",
+        help="how delta is shown: averaged, delta = dC/dZ of the batch's mean cost (the 1/m inside); "
+        "per_example, dZ = dL/dZ of each example's own loss (m times larger; the 1/m then goes "
+        "into dW and db). dC/dW and dC/db are the same in both (default averaged)",
+    )
     check.add_argument(
         "--seed",
         type=non_negative_int_argument,
@@ -267,11 +282,10 @@ def run_check(args: argparse.Namespace) -> int:
         )
         return 2
     from nn.layers import MLP
-    from nn.train_settings import parameter_count
+    from nn.layers import parameter_count
 
-    output_activation = args.output_activation or (
-        "sigmoid" if args.cost == "bce" else args.activation
-    )
+    hidden = [args.activation] if isinstance(args.activation, str) else args.activation
+    output_activation = args.output_activation or ("sigmoid" if args.cost == "bce" else hidden[-1])
     if args.cost == "bce" and (output_activation != "sigmoid" or args.outputs != 1):
         print(
             "chainrule check: error: --cost bce needs one sigmoid output "
@@ -293,11 +307,11 @@ def run_check(args: argparse.Namespace) -> int:
         model = MLP(args.inputs, sizes, args.activation, output_activation, seed=args.seed)
         X, Y = random_batch(model, args.batch, args.cost, seed=args.seed)
         print(
-            f"MLP({args.inputs}, {sizes}), activation {args.activation}, output {output_activation}; "
+            f"MLP({args.inputs}, {sizes}), activation {','.join(hidden)}, output {output_activation}; "
             f"X is (n_0, m) = ({args.inputs}, {args.batch}), one example per column",
             flush=True,
         )
-        report = compare(model, X, Y, args.cost)
+        report = compare(model, X, Y, args.cost, convention=args.convention)
     except (ValueError, TypeError) as error:
         print(f"chainrule check: error: {error}", file=sys.stderr)
         return 2

@@ -11,6 +11,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from nn.activations import parse_activations
 from nn.checks import positive_int, positive_number
 from nn.train_settings import parse_sizes
 
@@ -50,6 +51,15 @@ non_negative_float_argument = argument_type(positive_number, float, "a finite nu
 non_negative_int_argument = argument_type(positive_number, int, "an int >= 0", allow_zero=True)
 fraction_argument = argument_type(_below_one, float, "a number in (0, 1)")
 momentum_argument = argument_type(_below_one, float, "a number in [0, 1)", allow_zero=True)
+
+
+def activations_argument(text: str) -> str | list[str]:
+    """``"tanh"`` -> ``"tanh"``, ``"swish,leaky_relu"`` -> one name per hidden layer
+    (:func:`nn.activations.parse_activations`)."""
+    try:
+        return parse_activations(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def hidden_sizes_argument(text: str) -> tuple[int, ...]:

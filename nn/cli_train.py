@@ -16,6 +16,7 @@ from typing import Any
 
 from nn.activations import ACTIVATIONS
 from nn.cli_arguments import (
+    activations_argument,
     fraction_argument,
     hidden_sizes_argument,
     momentum_argument,
@@ -133,8 +134,9 @@ def _add_model_options(group: Any, defaults: Any) -> None:
         f"(default: {','.join(map(str, defaults.hidden))})",
     )
     group.add_argument(
-        "--activation", choices=list(ACTIVATIONS), default=defaults.activation,
-        help="activation of the hidden layers (default: %(default)s)",
+        "--activation", type=activations_argument, default=defaults.activation, metavar="NAME[,NAME...]",
+        help="activation of the hidden layers: one name for all, or one per hidden layer, "
+        f"comma separated ({', '.join(ACTIVATIONS)}; default: %(default)s)",
     )
     group.add_argument(
         "--init", choices=INITS, default=defaults.init,

@@ -136,14 +136,15 @@ def _train(
     labels = [loss.encode(c) for c in classes]
     X_train, X_test, y_train, y_test = train_test_split(X, labels, s.test_fraction, seed=s.seed)
     sizes = s.layer_sizes()
-    model = MLP(dataset.inputs, sizes, s.activation, loss.output_activation, init=s.init, seed=s.seed)
+    model = MLP(dataset.inputs, sizes, s.activations(), loss.output_activation, init=s.init, seed=s.seed)
     optimizer = _optimizer(s, model, len(X_train))
     report(
         f"data: {s.data}, {len(X_train)} training and {len(X_test)} test examples, "
         f"{dataset.classes} classes"
     )
     report(
-        f"model: {model.nin} inputs -> {sizes}, {s.activation} hidden, {loss.output_activation} "
+        f"model: {model.nin} inputs -> {sizes}, {','.join(model.hidden_activations) or 'no'} hidden, "
+        f"{loss.output_activation} "
         f"output, {len(model.parameters())} parameters; loss {loss.name}, {s.optimizer} lr {s.lr}"
     )
     history = fit(

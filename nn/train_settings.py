@@ -16,16 +16,14 @@ Two limits keep a run's memory bounded, each raised by a setting:
 
 from __future__ import annotations
 
-import itertools
 import numbers
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nn.activations import ACTIVATIONS
+from nn.activations import ACTIVATIONS, per_hidden_layer
 from nn.checks import positive_int, positive_number
 from nn.datasets import DATASETS, DataSet
-from nn.layers import INITS
+from nn.layers import INITS, parameter_count
 from nn.losses import LOSSES
 
 OPTIMIZERS = ("sgd", "adam")
@@ -59,12 +57,6 @@ def parse_sizes(text: str) -> tuple[int, ...]:
     return sizes
 
 
-def parameter_count(inputs: int, sizes: Sequence[int]) -> int:
-    """Weights and biases of ``MLP(inputs, sizes)``: Σ_l n_l (n_{l-1} + 1)."""
-    dims = [inputs, *sizes]
-    return sum(n_out * (n_in + 1) for n_in, n_out in itertools.pairwise(dims))
-
-
 def _choice(value: object, choices: Any, what: str) -> None:
     if value not in choices:
         raise ValueError(f"{what} must be one of: {', '.join(choices)}; got {value!r}")
@@ -80,7 +72,8 @@ class TrainSettings:
         noise: The generator's noise, or None for its default.
         test_fraction: Share of the examples held out for testing, in (0, 1).
         hidden: Sizes of the hidden layers (``()``: none).
-        activation: f of the hidden layers, a name of :data:`nn.activations.ACTIVATIONS`.
+        activation: f of the hidden layers: a name of :data:`nn.activations.ACTIVATIONS`
+            for all of them, or a tuple of names, one per hidden layer.
         init: Weight initialisation, one of :data:`nn.layers.INITS`.
         loss: A loss of :data:`nn.losses.LOSSES`, or None: hinge for two
             classes, cross_entropy for more.
@@ -101,7 +94,7 @@ class TrainSettings:
     noise: float | None = None
     test_fraction: float = 1 / 3
     hidden: tuple[int, ...] = (16, 16)
-    activation: str = "relu"
+    activation: str | tuple[str, ...] = "relu"
     init: str = "uniform"
     loss: str | None = None
     optimizer: str = "sgd"
@@ -117,7 +110,13 @@ class TrainSettings:
 
     def __post_init__(self) -> None:
         _choice(self.data, DATASETS, "data")
-        _choice(self.activation, ACTIVATIONS, "activation")
+        if isinstance(self.activation, list):  # one per hidden layer, kept as a tuple (frozen)
+            object.__setattr__(self, "activation", tuple(self.activation))
+        names = (self.activation,) if isinstance(self.activation, str) else self.activation
+        for name in names:
+            _choice(name, ACTIVATIONS, "activation")
+        if not isinstance(self.activation, str):
+            per_hidden_layer(list(self.activation), len(self.hidden))
         _choice(self.init, INITS, "init")
         _choice(self.optimizer, OPTIMIZERS, "optimizer")
         _choice(self.schedule, SCHEDULES, "schedule")
@@ -164,8 +163,12 @@ class TrainSettings:
             raise ValueError(f"{self.data}: {error}") from None
         return [*self.hidden, outputs]
 
+    def activations(self) -> str | list[str]:
+        """The activation as ``MLP(activation=...)`` takes it: one name, or a list per hidden layer."""
+        return self.activation if isinstance(self.activation, str) else list(self.activation)
+
     def parameter_count(self) -> int:
-        """Weights and biases of the model (:func:`parameter_count`)."""
+        """Weights and biases of the model (:func:`nn.layers.parameter_count`)."""
         return parameter_count(self.dataset.inputs, self.layer_sizes())
 
     def _check_limits(self) -> None:

@@ -53,3 +53,12 @@ def test_check_refuses_bad_options_with_exit_2(argv, message, capsys):
         status = exit_.code
     assert status == 2
     assert message in capsys.readouterr().err
+
+
+def test_check_in_the_per_example_convention_shows_dz_m_times_larger_and_agrees(capsys):
+    status = main(["check", "--hidden", "4,3", "--activation", "swish,tanh", "--cost", "bce",
+                   "--batch", "4", "--convention", "per_example"])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "activation swish,tanh, output sigmoid" in out
+    assert "dZ = ∂L/∂Z per example, m = 4 times ∂C/∂Z" in out and "all three agree" in out

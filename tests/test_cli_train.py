@@ -96,7 +96,7 @@ def test_help_lists_the_data_sets_losses_and_activations_of_the_library_tables(c
         assert f"  {record.name:<8} {record.summary}: {record.inputs} inputs, {record.classes} classes" in text
     for record in LOSSES.values():
         assert f"  {record.name:<14} " in text and f"labels {record.labels} ({record.summary})" in text
-    assert "{" + ",".join(ACTIVATIONS) + "}" in text
+    assert " ".join(", ".join(ACTIVATIONS).split()) in " ".join(text.split())
     assert "{" + ",".join(LOSSES) + "}" in text and "{" + ",".join(DATASETS) + "}" in text
 
 
@@ -132,3 +132,19 @@ def test_unwritable_out_is_exit_2_without_traceback(tmp_path):
     assert result.returncode == 2
     assert "chainrule train: error:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_train_takes_one_activation_per_hidden_layer(tmp_path, capsys):
+    out = tmp_path / "run"
+    code = main(["train", "--samples", "60", "--hidden", "4,3", "--activation", "swish,leaky_relu",
+                 "--epochs", "2", "--no-progress", "--out", str(out)])
+    assert code == 0
+    assert "swish,leaky_relu hidden" in capsys.readouterr().out
+    model = load(out / "model.json")
+    assert model.hidden_activations == ["swish", "leaky_relu"] and model.sizes == [4, 3, 1]
+
+
+def test_train_says_how_many_activations_are_needed(tmp_path, capsys):
+    assert main(["train", "--hidden", "4,3", "--activation", "swish,leaky_relu,tanh", "--out", str(tmp_path / "r")]) == 2
+    assert "activation has 3 names for 2 hidden layers: give one name, or 2" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
