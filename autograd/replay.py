@@ -57,10 +57,13 @@ class Tape:
         n_operations: How many operations are replayed per call.
     """
 
-    def __init__(self, template: list[float], n_inputs: int, program: list[tuple], output: int) -> None:
+    def __init__(
+        self, template: list[float], n_inputs: int, program: list[tuple], output: int, watched: list[int]
+    ) -> None:
         self._template = template
         self._program = program
         self._output = output
+        self._watched = watched
         self.n_inputs = n_inputs
         self.n_operations = len(program)
 
@@ -93,9 +96,20 @@ class Tape:
         """f at the given numbers (as many as the example inputs)."""
         return self._values(inputs)[self._output]
 
-    def value_and_grad(self, *inputs: float, seed: float = 1.0) -> tuple[float, tuple[float, ...]]:
-        """(f, (∂f/∂input_0, ...)) at the given numbers: one forward and one backward pass over the tape."""
+    def value_and_grad(
+        self, *inputs: float, seed: float = 1.0, watched: list[float] | None = None
+    ) -> tuple[float, tuple[float, ...]]:
+        """(f, (∂f/∂input_0, ...)) at the given numbers: one forward and one backward pass over the tape.
+
+        Args:
+            inputs: As many numbers as the example inputs.
+            seed: ∂(result)/∂f, the gradient backward starts from.
+            watched: A list to fill with the values of the watched Values, when
+                ``f`` returned ``(value, [watched Values])`` while traced.
+        """
         vals = self._values(inputs)
+        if watched is not None:
+            watched[:] = [vals[s] for s in self._watched]
         grads = [0.0] * len(vals)
         grads[self._output] = as_float(seed, "tape seed")
         # The same order of operations as Value.backward, so the same floats.
@@ -129,7 +143,9 @@ def trace(f: Callable[..., Value], *example_inputs: float) -> Tape:
     """Record ``f`` at ``example_inputs`` as a :class:`Tape` (see the module docstring).
 
     Args:
-        f: A function of as many Values as ``example_inputs``, returning one Value.
+        f: A function of as many Values as ``example_inputs``, returning one
+            Value, or ``(Value, [Values to watch])``: a tape reports the watched
+            values of each run (see :meth:`Tape.value_and_grad`).
         example_inputs: Numbers at which ``f`` is traced (its shape is fixed by
             them), or leaf Values, which ``f`` then receives themselves: pass a
             model's parameters so that the model's own forward pass reads them
@@ -142,8 +158,11 @@ def trace(f: Callable[..., Value], *example_inputs: float) -> Tape:
     leaves = [_leaf(x, i) for i, x in enumerate(example_inputs)]
     with enable_grad(), tracing():
         out = f(*leaves)
-    if not isinstance(out, Value):
-        raise TraceError(f"the traced function must return a Value, got {type(out).__name__}")
+    watch: list = []
+    if isinstance(out, tuple) and len(out) == 2:
+        out, watch = out[0], list(out[1])
+    if not isinstance(out, Value) or not all(isinstance(v, Value) for v in watch):
+        raise TraceError(f"the traced function must return a Value (or a Value and a list of Values), got {out!r}")
     slot: dict[Value, int] = {}
     for i, leaf in enumerate(leaves):
         slot.setdefault(leaf, i)
@@ -160,7 +179,10 @@ def trace(f: Callable[..., Value], *example_inputs: float) -> Tape:
         slot[node] = len(template)
         template.append(0.0)
         program.append(_instruction(node, [slot[p] for p in node.parents], slot[node]))
-    return Tape(template, len(leaves), program, slot[out])
+    missing = [i for i, v in enumerate(watch) if v not in slot]
+    if missing:
+        raise TraceError(f"watched values {missing} are not in the graph of the traced result")
+    return Tape(template, len(leaves), program, slot[out], [slot[v] for v in watch])
 
 
 def _leaf(x: object, i: int) -> Value:

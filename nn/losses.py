@@ -7,7 +7,10 @@ backward gives ∂C/∂(output) with the 1/m inside. One example alone is a batc
 of m = 1: ``binary_cross_entropy(Value(0.7), 1.0)`` is its loss, as is
 ``softmax_cross_entropy(logits, 2)``. (A list of Values with a list of numbers
 is always read as m one-output examples; the loss of ONE example with a vector
-output is ``quadratic_cost([outputs], [targets])``.) Their gradients, per example
+output is ``quadratic_cost([outputs], [targets])``.) Targets may also be
+Values: the quadratic cost, the mean squared error and the hinge loss keep them
+in the graph (so that a traced tape takes them as inputs: ``fit``'s replay
+mode); the cross-entropies read their numbers. Their gradients, per example
 i (each also stated in the function's docstring):
 
 =================================== =============================================== ==========================
@@ -70,11 +73,17 @@ def _number(name: str, y: object) -> float:
     return float(y)
 
 
-def _target_vector(name: str, y: object, n: int) -> list[float]:
+def _target(name: str, y: object) -> float | Value:
+    """A target as a number, or the Value itself: a Value target stays in the graph
+    (so that :func:`autograd.trace` can make it an input of a tape)."""
+    return y if isinstance(y, Value) else _number(name, y)
+
+
+def _target_vector(name: str, y: object, n: int) -> list[float | Value]:
     values = [y] if isinstance(y, (numbers.Real, Value)) else list(y)  # type: ignore[call-overload]
     if len(values) != n:
         raise ValueError(f"{name}: an output of size {n} needs a target of size {n}, got {len(values)}")
-    return [_number(name, v) for v in values]
+    return [_target(name, v) for v in values]
 
 
 def quadratic_cost(outputs: Sequence[Output], targets: Sequence) -> Value:
@@ -213,9 +222,10 @@ def hinge_loss(outputs: Sequence[Value], targets: Sequence[float]) -> Value:
     terms: list[Value] = []
     for s, y in zip(outputs, targets):
         s = _scalar(name, s)
-        y = _number(name, y)
-        if y not in (-1.0, 1.0):
-            raise ValueError(f"{name}: labels must be -1 or +1, got {y!r} (convert 0/1 labels with 2*y - 1)")
+        y = _target(name, y)
+        label = y.data if isinstance(y, Value) else y
+        if label not in (-1.0, 1.0):
+            raise ValueError(f"{name}: labels must be -1 or +1, got {label!r} (convert 0/1 labels with 2*y - 1)")
         terms.append((s * -y + 1.0).relu())  # 1 - y s
     return _sum(terms) * (1.0 / m)
 
@@ -291,6 +301,12 @@ class LossRecord:
         per_class: True: one output per class (any K >= 2); False: one output,
             two classes.
         summary: One line for help texts.
+        replayable: True when the graph's shape does not depend on the
+            targets' values and Value targets stay in the graph, so that
+            ``fit`` can trace one batch and replay it for every batch (see
+            :func:`autograd.trace`). The cross-entropies branch on the target
+            (a term whose weight y or 1 - y is 0 is left out) or shift by the
+            largest logit, so their shape follows the data.
     """
 
     name: str
@@ -300,6 +316,7 @@ class LossRecord:
     encode: Callable[[int], int]
     per_class: bool
     summary: str
+    replayable: bool = False
 
     def __call__(self, outputs: Sequence, targets: Sequence) -> Value:
         return self.function(outputs, targets)
@@ -324,14 +341,14 @@ LOSSES: dict[str, LossRecord] = {
     record.name: record
     for record in (
         LossRecord("quadratic", quadratic_cost, "sigmoid", "0/1", _unchanged, False,
-                   "quadratic cost 1/(2m)"),
+                   "quadratic cost 1/(2m)", replayable=True),
         LossRecord("mse", mean_squared_error, "sigmoid", "0/1", _unchanged, False,
-                   "mean squared error 1/m"),
+                   "mean squared error 1/m", replayable=True),
         LossRecord("bce", binary_cross_entropy, "sigmoid", "0/1", _unchanged, False,
                    "binary cross-entropy on probabilities"),
         LossRecord("bce_logits", binary_cross_entropy_with_logits, "linear", "0/1", _unchanged,
                    False, "stable binary cross-entropy from a logit"),
-        LossRecord("hinge", hinge_loss, "linear", "-1/+1", _signed, False, "max-margin"),
+        LossRecord("hinge", hinge_loss, "linear", "-1/+1", _signed, False, "max-margin", replayable=True),
         LossRecord("cross_entropy", softmax_cross_entropy, "linear", "0..K-1", _unchanged, True,
                    "softmax cross-entropy"),
     )

@@ -33,6 +33,7 @@ from nn.checks import positive_int
 from nn.layers import MLP
 from nn.losses import Loss, l2_penalty, resolve_loss
 from nn.optim import Optimizer
+from nn.replay_training import ReplayedSteps, replay_refusal
 
 
 def _output_activation(model: MLP) -> str:
@@ -45,9 +46,10 @@ def default_threshold(model: MLP) -> float:
 
 
 def _is_correct(output: Any, label: Any, threshold: float) -> bool:
-    if isinstance(output, Value):
-        return (output.data > threshold) == (float(label) > threshold)
-    scores = [o.data for o in output]
+    """Whether an output (a Value, a list of Values, or their numbers) predicts ``label``."""
+    scores = [output.data] if isinstance(output, Value) else [getattr(o, "data", o) for o in output]
+    if len(scores) == 1:
+        return (scores[0] > threshold) == (float(label) > threshold)
     return scores.index(max(scores)) == label
 
 
@@ -213,12 +215,19 @@ def _train_epoch(
     optimizer: Optimizer,
     l2: float,
     threshold: float,
+    replayed: ReplayedSteps | None,
 ) -> tuple[float, int, float]:
     """One pass over ``order`` in mini-batches: Σ batch loss · batch size, correct count, last lr."""
     params = model.parameters()
     total_loss, correct, lr = 0.0, 0, optimizer.current_lr
     for start in range(0, len(order), batch_size):
         batch = order[start : start + batch_size]
+        if replayed is not None:
+            lr = optimizer.current_lr
+            batch_loss, scores = replayed.step(X, y, batch)
+            total_loss += batch_loss * len(batch)
+            correct += sum(_is_correct(o, y[i], threshold) for o, i in zip(scores, batch))
+            continue
         outputs = [model(X[i]) for i in batch]
         targets = [y[i] for i in batch]
         data_loss = loss_fn(outputs, targets)
@@ -230,6 +239,20 @@ def _train_epoch(
         total_loss += data_loss.data * len(batch)
         correct += sum(_is_correct(o, label, threshold) for o, label in zip(outputs, targets))
     return total_loss, correct, lr
+
+
+def _replayed_steps(
+    model: MLP, loss: str | Loss, loss_fn: Loss, optimizer: Optimizer, l2: float, replay: bool | None
+) -> ReplayedSteps | None:
+    """The replayed steps of this run, or None for graph mode (see ``fit``'s ``replay``)."""
+    if replay is False:
+        return None
+    refusal = replay_refusal(model, loss, optimizer)
+    if refusal is not None:
+        if replay:
+            raise ValueError(f"fit(replay=True): cannot replay: {refusal}")
+        return None
+    return ReplayedSteps(model, loss_fn, optimizer, l2)
 
 
 def _completed_epochs(history: History, validation: bool) -> History:
@@ -257,6 +280,7 @@ def fit(
     validation: tuple[Sequence[Sequence[float]], Sequence] | None = None,
     threshold: float | None = None,
     progress: bool | None = None,
+    replay: bool | None = None,
 ) -> History:
     r"""Train ``model`` by mini-batch stochastic gradient descent.
 
@@ -281,6 +305,15 @@ def fit(
             (default: 0.5 after a sigmoid, else 0).
         progress: Show a tqdm progress bar; None (default) shows it only when
             standard error is a terminal.
+        replay: Train by replaying one traced tape per batch size
+            (:mod:`nn.replay_training`), with the same losses, gradients and
+            weights as building each batch's graph, several times faster.
+            None (default): replay when the loss and model allow it (a
+            replayable loss: quadratic, mse, hinge; the registry's
+            activations; an optimizer over exactly ``model.parameters()``),
+            else build graphs. True: replay, or a ValueError saying why not.
+            False: build a graph per batch. After a replayed run, the
+            neurons' stored ``z`` and ``a`` are those of the traced batch.
 
     Returns:
         The :class:`History` of the run.
@@ -299,6 +332,7 @@ def fit(
     if validation is not None:
         _check_data(validation[0], validation[1], "fit validation")
     loss_fn = resolve_loss(loss)[1]
+    replayed = _replayed_steps(model, loss, loss_fn, optimizer, l2, replay)
     t = default_threshold(model) if threshold is None else threshold
     rng = random.Random(seed)
     order = list(range(len(X)))
@@ -314,7 +348,9 @@ def fit(
     try:
         for _ in range(epochs):
             rng.shuffle(order)
-            total_loss, correct, lr = _train_epoch(model, X, y, order, batch_size, loss_fn, optimizer, l2, t)
+            total_loss, correct, lr = _train_epoch(
+                model, X, y, order, batch_size, loss_fn, optimizer, l2, t, replayed
+            )
             history.loss.append(total_loss / len(X))
             history.accuracy.append(correct / len(X))
             history.lr.append(lr)
