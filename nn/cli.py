@@ -18,6 +18,7 @@ check, 2 a usage error, 130 interrupted (Ctrl-C). Run it as ``chainrule`` or
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -339,7 +340,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``chainrule`` console script and of ``python -m nn``.
 
     Returns the exit status: 0 done, 1 ``check`` found a mismatch, 2 a usage
-    error (argparse's code too), 130 interrupted by Ctrl-C (one line, no traceback).
+    error (argparse's code too), 130 interrupted by Ctrl-C (one line, no
+    traceback), 141 when the reader of standard output went away
+    (``chainrule check | head``), as a shell's SIGPIPE.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -351,6 +354,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"chainrule {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # NOTE: point stdout at /dev/null so that Python's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

@@ -200,3 +200,15 @@ def test_check_of_a_huge_model_or_batch_is_a_clear_limit(capsys):
     assert "x 100000000 examples" in capsys.readouterr().err
     assert main(["check", "--hidden", "30", "--batch", "20", "--max-work", str(151 * 20)]) == 0
     assert exit_status(["check", "--hidden", "30", "--batch", "20", "--max-work", str(151 * 20 - 1)]) == 2
+
+
+def test_a_reader_that_goes_away_is_not_a_traceback():
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "nn", "check", "--hidden", "4,3"]
+    writer = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    writer.stdout.readline()
+    writer.stdout.close()  # as `| head -1` does
+    _, stderr = writer.communicate(timeout=120)
+    assert writer.returncode == 141 and b"Traceback" not in stderr
