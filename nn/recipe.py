@@ -143,8 +143,7 @@ def _train(
         f"{dataset.classes} classes"
     )
     report(
-        f"model: {model.nin} inputs -> {sizes}, {','.join(model.hidden_activations) or 'no'} hidden, "
-        f"{loss.output_activation} "
+        f"model: {model.nin} inputs -> {sizes}, {_hidden_names(model)} hidden, {loss.output_activation} "
         f"output, {len(model.parameters())} parameters; loss {loss.name}, {s.optimizer} lr {s.lr}"
     )
     history = fit(
@@ -195,3 +194,9 @@ def _write_run(folder: RunFolder, run: TrainingRun, report: Callable[[str], None
     report(f"wrote {model_file} and {history_file}")
     report("pictures: " + "\n          ".join(str(path) for path in written[2:]))
     return written
+
+
+def _hidden_names(model: MLP) -> str:
+    """``relu`` when every hidden layer has it, ``swish,leaky_relu`` when each has its own."""
+    names = model.hidden_activations
+    return "no" if not names else names[0] if len(set(names)) == 1 else ",".join(names)
