@@ -16,13 +16,27 @@ apt_install = if ! command -v apt-get >/dev/null 2>&1; then \
 	echo "installing $(2) with apt-get"; \
 	$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null
 
-.PHONY: demo test bench lint system-dot system-browser clean
+.PHONY: demo test bench lint lab exercises notebooks system-dot system-browser clean
 
 demo: $(VENV)/.demo-installed system-dot
 	$(VENV)/bin/chainrule train --data moons --samples 300 --hidden 16,16 --activation relu --loss hinge --optimizer sgd --lr 0.05 --momentum 0.9 --epochs 40 --batch-size 32 --seed 0 --out runs/demo --force
 
 test: $(VENV)/.test-installed system-dot system-browser
 	$(PY) -m pytest -q
+
+# The teaching notebooks: JupyterLab on notebooks/ (LAB_ARGS for more options, e.g.
+# LAB_ARGS='--no-browser --port=8890'); student copies without the solutions; the
+# notebooks executed to HTML for reading.
+LAB_ARGS ?=
+
+lab: $(VENV)/.notebooks-installed system-dot
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(LAB_ARGS)
+
+exercises: $(VENV)/.notebooks-installed
+	$(PY) notebooks/make_exercises.py --out build/exercises notebooks/*.ipynb
+
+notebooks: $(VENV)/.notebooks-installed system-dot
+	$(VENV)/bin/jupyter nbconvert --to html --execute --ExecutePreprocessor.timeout=600 --output-dir build/notebooks notebooks/*.ipynb
 
 bench: $(VENV)/.test-installed
 	$(PY) benchmarks/bench.py
@@ -40,7 +54,11 @@ $(VENV)/.demo-installed: pyproject.toml | $(PY)
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml | $(PY)
-	$(PIP) install -e '.[test,torch,train,data]'
+	$(PIP) install -e '.[test,torch,train,data,notebooks]'
+	touch $@ $(VENV)/.demo-installed $(VENV)/.notebooks-installed
+
+$(VENV)/.notebooks-installed: pyproject.toml | $(PY)
+	$(PIP) install -e '.[torch,train,data,notebooks]'
 	touch $@ $(VENV)/.demo-installed
 
 system-dot:

@@ -1,32 +1,30 @@
 """The teaching notebooks run from top to bottom in this Python, and are committed clean.
 
-The notebooks' ``assert`` cells are the oracles (gradients derived by hand, the
-four equations of backpropagation): a wrong engine fails the notebook, as
+The notebooks' ``assert`` cells are the oracles (gradients derived by hand,
+finite differences, the four equations of backpropagation): a wrong engine
+fails the notebook, as
 ``test_an_engine_with_wrong_gradients_fails_each_notebook_at_an_assert`` shows
-by doubling every gradient before the notebook runs.
-
-The kernel is this test process's interpreter: a ``python3`` kernelspec whose
-argv is ``sys.executable`` is written to a temporary directory placed first on
-``JUPYTER_PATH`` (ahead of any user-wide ``python3`` kernel), and a cell
-appended to each run checks ``sys.executable`` and ``sys.prefix`` from inside.
+by doubling every gradient before the notebook runs. The exercises are tested
+in ``test_exercises.py``; the kernel set-up is in ``notebook_kernel.py``.
 """
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import sys
-from pathlib import Path
 
 import pytest
 
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
-pytest.importorskip("ipykernel")
-pytest.importorskip("matplotlib")  # the training section of 02 draws (the `train` extra)
-
-NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+from tests.notebook_kernel import (
+    NOTEBOOKS,
+    NOTEBOOKS_DIR,
+    client_for,
+    nbclient,
+    nbformat,
+    python3_kernel,  # noqa: F401  (a fixture)
+    run_cells,
+)
 
 WHERE_AM_I = "import sys\nprint(sys.executable)\nprint(sys.prefix)"
 
@@ -39,48 +37,23 @@ autograd.value._backward_floats = lambda order, seed: _correct_backward(order, 2
 """
 
 
-@pytest.fixture(scope="module")
-def python3_kernel(tmp_path_factory):
-    """A ``python3`` kernel that runs ``sys.executable``, found first on ``JUPYTER_PATH``."""
-    root = tmp_path_factory.mktemp("jupyter")
-    spec_dir = root / "kernels" / "python3"
-    spec_dir.mkdir(parents=True)
-    spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": f"Python 3 ({sys.prefix})",
-        "language": "python",
-    }
-    (spec_dir / "kernel.json").write_text(json.dumps(spec))
-    paths = [str(root), *filter(None, [os.environ.get("JUPYTER_PATH")])]
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("JUPYTER_PATH", os.pathsep.join(paths))
-        yield
+def table_of_contents() -> list[str]:
+    """The notebooks named in the table of ``notebooks/README.md``, in order."""
+    text = (NOTEBOOKS_DIR / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"^\| \d \| \[(\d\d_\w+\.ipynb)\]", text, flags=re.MULTILINE)
 
 
-def execute(nb, first_cell: str | None = None, last_cell: str | None = None):
-    """Run ``nb`` (in memory; the file is not touched) in the notebooks' directory."""
-    if first_cell is not None:
-        nb.cells.insert(0, nbformat.v4.new_code_cell(first_cell))
-    if last_cell is not None:
-        nb.cells.append(nbformat.v4.new_code_cell(last_cell))
-    client = nbclient.NotebookClient(
-        nb,
-        timeout=600,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
-    )
-    client.execute()
-    return nb
-
-
-def test_the_two_teaching_notebooks_are_there():
-    assert [p.name for p in NOTEBOOKS] == ["01_chain_rule.ipynb", "02_backprop_equations.ipynb"]
+def test_the_course_is_eight_notebooks_numbered_0_to_7_as_its_table_of_contents_says():
+    listed = table_of_contents()
+    assert [name[:2] for name in listed] == [f"0{n}" for n in range(8)]
+    assert [p.name for p in NOTEBOOKS] == listed
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_is_committed_without_outputs_or_execution_counts(path):
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "python3"
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "code":
             assert cell.outputs == [], f"{path.name} cell {index} has outputs"
@@ -88,10 +61,25 @@ def test_notebook_is_committed_without_outputs_or_execution_counts(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs_from_top_to_bottom_in_this_python(path, python3_kernel):
-    nb = execute(nbformat.read(path, as_version=4), last_cell=WHERE_AM_I)
-    errors = [o for cell in nb.cells for o in cell.get("outputs", []) if o.output_type == "error"]
-    assert errors == []
+def test_notebook_opens_with_its_number_and_title_and_ends_with_exercises(path):
+    nb = nbformat.read(path, as_version=4)
+    number = int(path.name[:2])
+    assert nb.cells[0].cell_type == "markdown"
+    assert nb.cells[0].source.startswith(f"# {number}. "), nb.cells[0].source.split("\n")[0]
+    headings = [
+        line for c in nb.cells if c.cell_type == "markdown" for line in c.source.split("\n") if line.startswith("#")
+    ]
+    assert "## Exercises" in headings
+    after = headings[headings.index("## Exercises") + 1 :]
+    assert all(h.startswith(f"### Exercise {number}.") for h in after if h.startswith("#")), after
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.usefixtures("python3_kernel")
+def test_notebook_runs_from_top_to_bottom_in_this_python(path):
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(WHERE_AM_I))
+    run_cells(nb, path.name)
     text = "".join(o.text for o in nb.cells[-1].outputs if o.output_type == "stream")
     executable, prefix = text.split("\n")[:2]
     assert os.path.samefile(executable, sys.executable)
@@ -99,8 +87,10 @@ def test_notebook_runs_from_top_to_bottom_in_this_python(path, python3_kernel):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_an_engine_with_wrong_gradients_fails_each_notebook_at_an_assert(path, python3_kernel):
+@pytest.mark.usefixtures("python3_kernel")
+def test_an_engine_with_wrong_gradients_fails_each_notebook_at_an_assert(path):
     nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(BREAK_THE_ENGINE))
     with pytest.raises(nbclient.exceptions.CellExecutionError) as failure:
-        execute(nb, first_cell=BREAK_THE_ENGINE)
+        client_for(nb).execute()
     assert failure.value.ename == "AssertionError"
