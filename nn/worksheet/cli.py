@@ -1,0 +1,178 @@
+r"""``chainrule worksheet``: make a worksheet (a problem and its worked solution), or check a student's answers.
+
+Register it in the command's parser with :func:`add_worksheet_command`;
+argparse then calls :func:`run_worksheet`. Exit status: 0 done (or every
+checked number right), 1 a wrong number (or the engine disagreeing with the
+equations, which writes nothing), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from nn.checks import positive_int, positive_number
+
+COSTS = ("quadratic", "mse", "bce")
+"""The costs of :mod:`nn.analytic` (not imported here: ``chainrule --help`` needs no NumPy)."""
+MAX_DECIMALS = 6
+"""As :data:`nn.worksheet.problem.MAX_DECIMALS` (checked there)."""
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = [positive_int(int(part), "a layer size") for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected layer sizes n_0,n_1,...,n_L like 2,2,2, got {text!r}"
+        ) from None
+    if len(sizes) < 2:
+        raise argparse.ArgumentTypeError(
+            f"expected at least two sizes (inputs and outputs), got {text!r}"
+        )
+    return sizes
+
+
+def _typed(convert: Any, check: Any, expected: str, **options: Any) -> Any:
+    def parse(text: str) -> Any:
+        try:
+            value = convert(text)
+            check(value, "value", **options)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        return value
+
+    return parse
+
+
+def add_worksheet_command(commands: Any) -> None:
+    """Add the ``worksheet`` subcommand to the argparse subparsers ``commands``."""
+    sheet = commands.add_parser(
+        "worksheet",
+        help="a backpropagation problem with its worked solution, or check a student's answers",
+        description=(
+            "Write a worksheet: a small network with given weights, inputs and targets, and its solution "
+            "step by step (forward pass, cost, BP1-BP4, one step of gradient descent), every number "
+            "computed by the four equations and checked against the engine's graph. Or, with --check, "
+            "compare a student's answers file with the answers file. Exit 1 names the first wrong number."
+        ),
+    )
+    problem = sheet.add_argument_group("the problem (drawn at random, or --given)")
+    problem.add_argument("--sizes", type=_sizes, help="layer sizes n_0,n_1,...,n_L (default 2,2,2)")
+    problem.add_argument(
+        "--activation",
+        help="one activation for every layer, or one per layer 1..L: tanh,sigmoid (default sigmoid)",
+    )
+    problem.add_argument(
+        "--cost", choices=COSTS, help="quadratic 1/(2m), mse 1/(m n_L) or bce (default quadratic)"
+    )
+    problem.add_argument(
+        "--lr",
+        type=_typed(float, positive_number, "a positive number"),
+        help="learning rate (default 0.5)",
+    )
+    problem.add_argument(
+        "--examples",
+        type=_typed(int, positive_int, "a positive int"),
+        help="examples m (default 1)",
+    )
+    problem.add_argument(
+        "--seed",
+        type=_typed(int, positive_number, "an int >= 0", allow_zero=True),
+        help="seed (default 0)",
+    )
+    problem.add_argument(
+        "--decimals",
+        type=_typed(int, positive_int, "a positive int"),
+        help=f"decimals of the given numbers, at most {MAX_DECIMALS}; computed ones get two more (default 2)",
+    )
+    problem.add_argument(
+        "--fixed-biases", action="store_true", default=None, help="do not update the biases"
+    )
+    problem.add_argument(
+        "--given", metavar="GIVEN.json", help="a textbook's problem: W, b, X, Y (and settings)"
+    )
+    out = sheet.add_argument_group("what to write")
+    out.add_argument("-o", "--output", metavar="SHEET", help="the sheet, .html or .md")
+    out.add_argument(
+        "--no-solutions", action="store_true", help="the student's version: results left blank"
+    )
+    out.add_argument("--answers", metavar="ANSWERS.json", help="every number, for --check")
+    check = sheet.add_argument_group("checking a student's answers")
+    check.add_argument(
+        "--check", metavar="FILLED.json", help="the student's numbers (any subset of the keys)"
+    )
+    check.add_argument("--against", metavar="ANSWERS.json", help="the answers file of the sheet")
+    sheet.set_defaults(run=run_worksheet)
+
+
+def _usage_error(args: argparse.Namespace) -> str:
+    """What is wrong with the combination of options, or ``""``."""
+    if args.check or args.against:
+        if not (args.check and args.against):
+            return "--check FILLED.json needs --against ANSWERS.json (and the other way round)"
+        return ""
+    if not (args.output or args.answers):
+        return "nothing to write: give -o SHEET.html|.md and/or --answers ANSWERS.json (or --check)"
+    if args.given and (args.sizes or args.examples or args.seed is not None):
+        return "--given gives the sizes and the examples: leave out --sizes, --examples and --seed"
+    return ""
+
+
+def _problem(args: argparse.Namespace) -> Any:
+    from nn.worksheet.given import load_given
+    from nn.worksheet.problem import random_problem
+
+    settings = {
+        "activation": args.activation,
+        "cost": args.cost,
+        "lr": args.lr,
+        "fixed_biases": args.fixed_biases,
+    }
+    if args.given:
+        return load_given(args.given, decimals=args.decimals, **settings)
+    return random_problem(
+        args.sizes or [2, 2, 2],
+        (args.activation or "sigmoid").split(","),
+        args.cost or "quadratic",
+        0.5 if args.lr is None else args.lr,
+        args.examples or 1,
+        args.seed or 0,
+        args.decimals or 2,
+        bool(args.fixed_biases),
+    )
+
+
+def run_worksheet(args: argparse.Namespace) -> int:
+    """Make the worksheet or check answers; print what was done. Returns the exit status."""
+    try:
+        from nn.worksheet.sheet import check_files, make_worksheet
+        from nn.worksheet.solution import EngineDisagreement
+    except ImportError as error:
+        print(
+            f"chainrule worksheet: error: {error}; worksheets need NumPy: pip install 'chainrule[train]'",
+            file=sys.stderr,
+        )
+        return 2
+    problem_text = _usage_error(args)
+    if problem_text:
+        print(f"chainrule worksheet: error: {problem_text}", file=sys.stderr)
+        return 2
+    try:
+        if args.check:
+            report = check_files(args.check, args.against)
+            print(report)
+            return 0 if report.ok else 1
+        sheet = make_worksheet(_problem(args))
+        if args.output:
+            print(f"wrote {sheet.write(args.output, solutions=not args.no_solutions)}")
+        if args.answers:
+            print(f"wrote {sheet.write_answers(args.answers)}")
+    except EngineDisagreement as error:
+        print(f"chainrule worksheet: {error}", file=sys.stderr)
+        return 1
+    except (ValueError, TypeError, OSError) as error:
+        print(f"chainrule worksheet: error: {error}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,144 @@
+r"""A textbook's problem read from a given file: the weights, inputs and targets of a worked example.
+
+The file is JSON with the keys of the answers file (so an answers file is a
+given file too; its computed quantities are ignored):
+
+* ``W``: ``[W^1, ..., W^L]``, W^l a list of n_l rows of n_{l-1} numbers
+  (row j = receiving neuron, column k = sending neuron: w^l_jk);
+* ``b``: ``[b^1, ..., b^L]``, b^l a list of n_l numbers, or ONE number shared
+  by every neuron of layer l (``[0.35, 0.60]``);
+* ``X``: n_0 rows of m numbers (one example per column), or a flat list of n_0
+  numbers for one example; ``Y`` likewise with n_L rows;
+* optional: ``activation`` (one name, or one per layer l = 1..L), ``cost``,
+  ``lr``, ``fixed_biases`` (true: the step of gradient descent leaves the biases
+  as given), ``decimals`` (of the given numbers; read off them when absent),
+  ``sizes`` (checked against the shapes).
+
+Settings passed to :func:`problem_from_given` (the command line's options)
+take precedence over the file's.
+"""
+
+from __future__ import annotations
+
+import json
+import numbers
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nn.matrices import layer_arrays, matrix
+from nn.worksheet.problem import MAX_GIVEN_BYTES, Problem, given_decimals
+
+GIVEN_KEYS = ("W", "b", "X", "Y", "activation", "cost", "lr", "fixed_biases", "decimals", "sizes")
+"""The keys a given file may set."""
+ANSWER_KEYS = ("format", "version", "Z", "A", "C", "delta", "dW", "db", "W_next", "b_next")
+"""The keys of an answers file that a given file ignores."""
+
+DEFAULTS: dict[str, Any] = {
+    "activation": "sigmoid",
+    "cost": "quadratic",
+    "lr": 0.5,
+    "fixed_biases": False,
+}
+"""Settings a given file may leave out."""
+
+
+def read_json(path: str | os.PathLike[str], what: str) -> Any:
+    """The JSON in ``path`` (at most :data:`MAX_GIVEN_BYTES`), or a ValueError naming the file."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_GIVEN_BYTES:
+            raise ValueError(
+                f"{what} {path} is {size} bytes; a worksheet file is at most {MAX_GIVEN_BYTES}"
+            )
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ValueError(f"cannot read {what} {path}: {error.strerror or error}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise ValueError(f"{what} {path} is not JSON: {error}") from None
+
+
+def _columns(value: object, what: str) -> np.ndarray:
+    """A matrix with one example per column; a flat list of numbers is one example."""
+    if isinstance(value, list) and value and all(isinstance(x, numbers.Real) for x in value):
+        value = [[x] for x in value]
+    return np.array(matrix(value, what))
+
+
+def _biases(value: object, weights: list) -> list:
+    """``b`` with a single number per layer expanded to one per neuron of that layer."""
+    if not isinstance(value, list):
+        raise TypeError(
+            f"b must be a list with one entry per layer, got {type(value).__name__}: {value!r:.60}"
+        )
+    return [
+        [b] * len(W)
+        if isinstance(b, numbers.Real) and not isinstance(b, bool) and isinstance(W, list)
+        else b
+        for b, W in zip(value, weights)
+    ] + value[len(weights) :]
+
+
+def problem_from_given(data: Mapping[str, Any], **settings: Any) -> Problem:
+    """The :class:`Problem` of a given file's contents (see the module docstring).
+
+    Args:
+        data: The parsed JSON object.
+        settings: ``activation``, ``cost``, ``lr``, ``fixed_biases``, ``decimals``
+            overriding the file's (a None value is ignored).
+
+    Raises:
+        TypeError: Entries of the wrong type.
+        ValueError: A missing or unknown key, shapes that do not fit, a bad setting.
+    """
+    if not isinstance(data, Mapping):
+        raise TypeError(f"a given file holds a JSON object, got {type(data).__name__}")
+    unknown = [key for key in data if key not in GIVEN_KEYS and key not in ANSWER_KEYS]
+    if unknown:
+        raise ValueError(
+            f"unknown key {unknown[0]!r} in the given file; expected: {', '.join(GIVEN_KEYS)}"
+        )
+    missing = [key for key in ("W", "b", "X", "Y") if key not in data]
+    if missing:
+        raise ValueError(f"the given file has no {missing[0]!r}; it needs W, b, X and Y")
+    Ws, bs = layer_arrays(data["W"], _biases(data["b"], data["W"]))
+    W = [np.array(w) for w in Ws]
+    b = [np.array(v) for v in bs or []]
+    X, Y = _columns(data["X"], "X"), _columns(data["Y"], "Y")
+    chosen = {key: data.get(key, default) for key, default in DEFAULTS.items()}
+    chosen.update({key: value for key, value in settings.items() if value is not None})
+    if not isinstance(chosen["fixed_biases"], bool):
+        raise TypeError(f"fixed_biases must be true or false, got {chosen['fixed_biases']!r}")
+    decimals = chosen.get("decimals", data.get("decimals")) or given_decimals([*W, *b, X, Y])
+    if "sizes" in data and list(data["sizes"]) != [W[0].shape[1], *(w.shape[0] for w in W)]:
+        raise ValueError(
+            f"sizes {data['sizes']} do not fit the shapes of W ({[w.shape for w in W]})"
+        )
+    return Problem(
+        W,
+        b,
+        X,
+        Y,
+        chosen["activation"],
+        chosen["cost"],
+        chosen["lr"],
+        chosen["fixed_biases"],
+        decimals,
+    )
+
+
+def load_given(path: str | os.PathLike[str], **settings: Any) -> Problem:
+    """The :class:`Problem` of the given file ``path`` (see :func:`problem_from_given`).
+
+    Raises:
+        ValueError: The file is unreadable, too large, not JSON, or not a problem (the message names it).
+    """
+    data = read_json(path, "given file")
+    try:
+        return problem_from_given(data, **settings)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"given file {path}: {error}") from None

@@ -1,0 +1,286 @@
+r"""The problem of a worksheet: a small network, its given numbers, and the checks that keep it hand-sized.
+
+A :class:`Problem` holds what a student is given, in the curriculum's layout
+(one example per COLUMN; ``W[l-1][j, k]`` is w^l_jk, from neuron k of layer
+l-1 to neuron j of layer l):
+
+* ``W[l-1]`` = W^l (n_l × n_{l-1}) and ``b[l-1]`` = b^l (n_l numbers), l = 1..L;
+* ``X`` (n_0 × m), the inputs, and ``Y`` (n_L × m), the targets;
+* the activation f_l of every layer l = 1..L (the output layer included), the
+  cost (``quadratic`` 1/(2m) Σ ||y - a^L||², ``mse``, ``bce``) and the learning
+  rate η of one step of gradient descent, W ← W - η ∂C/∂W, b ← b - η ∂C/∂b;
+* ``fixed_biases``: the biases are given but not updated (b_next = b), as in
+  the widely used hand-worked 2-2-2 example, whose update step changes only
+  the weights;
+* ``decimals``: how many decimals the given numbers have; the sheet shows
+  every computed number rounded to ``decimals + 2`` decimals
+  (:attr:`Problem.shown_decimals`), and the checker accepts a student's number
+  within that rounding.
+
+A worksheet is for hand calculation, so it is small: at most
+:data:`MAX_LAYERS` layers l = 1..L of at most :data:`MAX_NEURONS` neurons (the
+input too) and :data:`MAX_EXAMPLES` examples. A problem is drawn at random
+with :func:`random_problem`, or read from a given file with
+:func:`problem_from_given` (the keys of the answers file: ``W``, ``b``, ``X``,
+``Y``, ``activation``, ``cost``, ``lr``, plus ``fixed_biases`` and ``decimals``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+
+from nn.activations import ACTIVATIONS, lookup
+from nn.analytic import Network, forward
+from nn.analytic.equations import check_cost
+from nn.checks import positive_int, positive_number
+
+Array = np.ndarray
+
+MAX_LAYERS = 4
+"""Layers l = 1..L of a worksheet's network (the input layer 0 not counted)."""
+MAX_NEURONS = 6
+"""Neurons in any layer, the input layer included."""
+MAX_EXAMPLES = 4
+"""Examples m (columns of X)."""
+MAX_DECIMALS = 6
+"""Decimals of the given numbers (computed numbers are shown with two more)."""
+MAX_GIVEN_BYTES = 1_000_000
+"""A given file larger than this is not read."""
+
+HAND_SIZED = (
+    f"a worksheet is for hand calculation: at most {MAX_LAYERS} layers of at most {MAX_NEURONS} "
+    f"neurons (the input too) and {MAX_EXAMPLES} examples; `chainrule check` compares larger networks"
+)
+
+
+@dataclass
+class Problem:
+    r"""What the student is given (see the module docstring for the layout).
+
+    Attributes:
+        W: ``W[l-1]`` = W^l, shape (n_l, n_{l-1}).
+        b: ``b[l-1]`` = b^l, shape (n_l,).
+        X: The inputs, shape (n_0, m), one example per column.
+        Y: The targets, shape (n_L, m).
+        activations: f_l of each layer l = 1..L, registered names.
+        cost: ``"quadratic"``, ``"mse"`` or ``"bce"``.
+        lr: The learning rate η > 0.
+        fixed_biases: True when the step of gradient descent leaves the biases as given.
+        decimals: Decimals of the given numbers (1..:data:`MAX_DECIMALS`).
+    """
+
+    W: list[Array]
+    b: list[Array]
+    X: Array
+    Y: Array
+    activations: list[str]
+    cost: str
+    lr: float
+    fixed_biases: bool = False
+    decimals: int = 2
+
+    def __post_init__(self) -> None:
+        check_problem(self)
+
+    @property
+    def sizes(self) -> list[int]:
+        """``[n_0, n_1, ..., n_L]``."""
+        return [self.W[0].shape[1], *(W.shape[0] for W in self.W)]
+
+    @property
+    def m(self) -> int:
+        """The number of examples (columns of X)."""
+        return int(self.X.shape[1])
+
+    @property
+    def L(self) -> int:
+        """The number of layers l = 1..L."""
+        return len(self.W)
+
+    @property
+    def shown_decimals(self) -> int:
+        """Decimals of every computed number on the sheet: ``decimals + 2``."""
+        return self.decimals + 2
+
+    def network(self) -> Network:
+        """The network as the matrices of :mod:`nn.analytic` (b^l as columns (n_l, 1))."""
+        return Network(list(self.W), [b.reshape(-1, 1) for b in self.b], list(self.activations))
+
+
+def check_sizes(sizes: Sequence[int], m: int) -> None:
+    """A ValueError unless ``sizes`` = [n_0, ..., n_L] and ``m`` are within the worksheet's limits."""
+    if len(sizes) < 2:
+        raise ValueError(
+            f"sizes must list n_0, n_1, ..., n_L (at least two numbers), got {list(sizes)}"
+        )
+    for n in sizes:
+        positive_int(n, "a layer size")
+    positive_int(m, "the number of examples m")
+    if len(sizes) - 1 > MAX_LAYERS or max(sizes) > MAX_NEURONS or m > MAX_EXAMPLES:
+        raise ValueError(
+            f"sizes {','.join(map(str, sizes))} with m = {m} examples is too large: {HAND_SIZED}"
+        )
+
+
+def activation_names(activation: str | Sequence[str], L: int, cost: str) -> list[str]:
+    """One activation name per layer l = 1..L, from one name or a list of L names.
+
+    Raises:
+        ValueError: An unknown name, a list of the wrong length, or ``bce``
+            without a sigmoid output layer.
+    """
+    names = [activation] if isinstance(activation, str) else list(activation)
+    if len(names) == 1:
+        names = names * L
+    if len(names) != L:
+        raise ValueError(
+            f"activation has {len(names)} names for {L} layers: give one name for every layer, "
+            f"or one per layer l = 1..{L} (the output layer included)"
+        )
+    names = [lookup(str(name)).name for name in names]
+    if check_cost(cost) == "bce" and names[-1] != "sigmoid":
+        raise ValueError(
+            f"cost 'bce' needs a sigmoid output layer (probabilities), got {names[-1]!r}; "
+            f"e.g. --activation {','.join([*names[:-1], 'sigmoid'])}"
+        )
+    return names
+
+
+def check_problem(problem: Problem) -> None:
+    """A ValueError naming what does not fit: shapes, limits, names, targets, settings."""
+    p = problem
+    if not p.W or len(p.W) != len(p.b):
+        raise ValueError(
+            f"a problem needs one W^l and one b^l per layer, got {len(p.W)} and {len(p.b)}"
+        )
+    check_sizes(p.sizes, p.m if p.X.ndim == 2 else 1)
+    for l, (W, b) in enumerate(zip(p.W, p.b), start=1):
+        expected = (p.sizes[l], p.sizes[l - 1])
+        if W.shape != expected or b.shape != (p.sizes[l],):
+            raise ValueError(
+                f"W^{l} must be {expected[0]}×{expected[1]} and b^{l} {expected[0]} numbers"
+            )
+    if p.X.shape != (p.sizes[0], p.m):
+        raise ValueError(
+            f"X must be n_0×m = {p.sizes[0]}×m, one example per column, got {p.X.shape}"
+        )
+    if p.Y.shape != (p.sizes[-1], p.m):
+        raise ValueError(
+            f"Y must be n_L×m = {p.sizes[-1]}×{p.m}, one example per column, got {p.Y.shape}"
+        )
+    for name, array in (("X", p.X), ("Y", p.Y), *((f"W^{l}", W) for l, W in enumerate(p.W, 1))):
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"{name} holds a number that is not finite: {array.tolist()}")
+    p.activations = activation_names(p.activations, p.L, p.cost)
+    if p.cost == "bce" and not np.all((p.Y >= 0) & (p.Y <= 1)):
+        raise ValueError(f"cost 'bce' needs targets in [0, 1], got Y = {p.Y.tolist()}")
+    p.lr = positive_number(p.lr, "the learning rate lr")
+    p.decimals = positive_int(p.decimals, "decimals")
+    if p.decimals > MAX_DECIMALS:
+        raise ValueError(
+            f"decimals must be at most {MAX_DECIMALS} (hand calculation), got {p.decimals}"
+        )
+
+
+def _draw(
+    rng: np.random.Generator, low: float, high: float, shape: tuple[int, ...], decimals: int
+) -> Array:
+    return np.round(rng.uniform(low, high, shape), decimals)
+
+
+def _targets(
+    rng: np.random.Generator, output: str, cost: str, shape: tuple[int, int], decimals: int
+) -> Array:
+    """Targets the output layer can reach: labels 0/1 for bce, (0, 1) for sigmoid, (-1, 1) for tanh."""
+    if cost == "bce":
+        return rng.integers(0, 2, shape).astype(float)
+    low, high = {"sigmoid": (0.05, 0.95), "tanh": (-0.9, 0.9)}.get(output, (-1.0, 1.0))
+    return _draw(rng, low, high, shape, decimals)
+
+
+def _near_kink(problem: Problem) -> bool:
+    """True when a pre-activation of a ReLU-like layer rounds to 0 on the sheet (f' would be ambiguous)."""
+    fp = forward(problem.network(), problem.X)
+    near = 10.0**-problem.shown_decimals
+    return any(
+        ACTIVATIONS[name].kink and np.any(np.abs(Z) < near)
+        for name, Z in zip(problem.activations, fp.Z)
+    )
+
+
+def random_problem(
+    sizes: Sequence[int],
+    activation: str | Sequence[str] = "sigmoid",
+    cost: str = "quadratic",
+    lr: float = 0.5,
+    examples: int = 1,
+    seed: int = 0,
+    decimals: int = 2,
+    fixed_biases: bool = False,
+) -> Problem:
+    r"""A seeded problem with numbers of few decimals, practical by hand.
+
+    Weights are drawn from U(-1, 1), biases from U(-0.5, 0.5), inputs from
+    U(-1, 1), each rounded to ``decimals``; targets are labels 0 or 1 for
+    ``bce``, else numbers the output activation can reach. Draws whose
+    ReLU-like pre-activations round to 0 are drawn again (f' jumps there).
+
+    Args:
+        sizes: ``[n_0, n_1, ..., n_L]``.
+        activation: One name for every layer, or one per layer l = 1..L.
+        cost: ``"quadratic"``, ``"mse"`` or ``"bce"``.
+        lr: The learning rate η.
+        examples: m, the number of examples.
+        seed: The seed of every number drawn.
+        decimals: Decimals of the drawn numbers.
+        fixed_biases: Leave the biases out of the step of gradient descent.
+
+    Raises:
+        ValueError: Sizes beyond the limits, an unknown name, a bad setting.
+    """
+    check_sizes(sizes, examples)
+    names = activation_names(activation, len(sizes) - 1, cost)
+    positive_int(decimals, "decimals")
+    rng = np.random.default_rng(seed)
+    problem = _drawn_problem(rng, sizes, names, cost, lr, examples, decimals, fixed_biases)
+    for _ in range(99):
+        if not _near_kink(problem):
+            break
+        problem = _drawn_problem(rng, sizes, names, cost, lr, examples, decimals, fixed_biases)
+    return problem
+
+
+def _drawn_problem(
+    rng: np.random.Generator,
+    sizes: Sequence[int],
+    names: list[str],
+    cost: str,
+    lr: float,
+    m: int,
+    decimals: int,
+    fixed_biases: bool,
+) -> Problem:
+    """One draw of the numbers of :func:`random_problem`."""
+    W = [_draw(rng, -1.0, 1.0, (n, n_before), decimals) for n_before, n in pairwise(sizes)]
+    b = [_draw(rng, -0.5, 0.5, (n,), decimals) for n in sizes[1:]]
+    X = _draw(rng, -1.0, 1.0, (sizes[0], m), decimals)
+    Y = _targets(rng, names[-1], cost, (sizes[-1], m), decimals)
+    return Problem(W, b, X, Y, names, cost, lr, fixed_biases, decimals)
+
+
+def given_decimals(arrays: Sequence[Array]) -> int:
+    """The decimals the given numbers are written with: the most any of them needs (1..:data:`MAX_DECIMALS`)."""
+    most = 1
+    for array in arrays:
+        for x in np.asarray(array, dtype=float).ravel():
+            d = next(
+                (d for d in range(MAX_DECIMALS + 1) if math.isclose(round(x, d), x, abs_tol=1e-12)),
+                None,
+            )
+            most = max(most, MAX_DECIMALS if d is None else d)
+    return most

@@ -1,0 +1,66 @@
+"""The words of a worksheet, shared by the HTML and the Markdown sheet: title, task, instructions, given numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nn.worksheet.markup import SIGNIFICANT, Sym
+from nn.worksheet.problem import Problem
+
+COSTS = {
+    "quadratic": "the quadratic cost C = 1/(2m) Σ_i ||y_i − a^L_i||²",
+    "mse": "the mean squared error C = 1/(m n_L) Σ_i Σ_j (y_j,i − a^L_j,i)²",
+    "bce": "the binary cross-entropy C = −1/m Σ_i [y_i ln a^L_i + (1 − y_i) ln(1 − a^L_i)]",
+}
+"""Each cost in words and symbols."""
+
+
+def heading(problem: Problem) -> str:
+    """``Backpropagation by hand: a 2-2-2 network``."""
+    return f"Backpropagation by hand: a {'-'.join(map(str, problem.sizes))} network"
+
+
+def task_text(problem: Problem) -> str:
+    """The network's settings in one paragraph."""
+    names = problem.activations
+    if len(set(names)) == 1:
+        activations = f"{names[0]} in every layer"
+    else:
+        activations = ", ".join(f"{name} in layer {l}" for l, name in enumerate(names, start=1))
+    m = problem.m
+    examples = "1 example" if m == 1 else f"{m} examples, one per column of X and Y"
+    return (
+        f"Activation: {activations}. Cost: {COSTS[problem.cost]}. Learning rate η = {problem.lr:g}. "
+        f"{examples[0].upper()}{examples[1:]}. Weights w^l_jk go from neuron k of layer l−1 to neuron j of layer l "
+        "(row j, column k of W^l); δ^l = ∂C/∂z^l is the error of layer l."
+    )
+
+
+def instructions(problem: Problem) -> str:
+    """What to compute, how to round, and how to check the answers."""
+    update = "weights" if problem.fixed_biases else "weights and biases"
+    fixed = (
+        " The biases are given but held fixed: the step of gradient descent changes only the weights."
+        if problem.fixed_biases
+        else ""
+    )
+    return (
+        "Compute the forward pass (every z and a), the cost C, the errors δ of the output layer (BP1) "
+        "and of every hidden layer (BP2), the gradients ∂C/∂b (BP3) and ∂C/∂w (BP4), and the "
+        f"{update} after one step of gradient descent.{fixed} Round each result to "
+        f"{problem.shown_decimals} decimals ({SIGNIFICANT} significant digits when smaller) and carry the "
+        "rounded numbers on. To check your numbers, write them in a JSON file with the keys `Z`, `A`, `C`, "
+        "`delta`, `dW`, `db`, `W_next`, `b_next` (lists per layer, one example per column) and run "
+        "`chainrule worksheet --check yours.json --against answers.json`."
+    )
+
+
+def given_rows(problem: Problem) -> list[tuple[Sym, np.ndarray, int]]:
+    """The given numbers as (symbol, matrix, decimals): W^l, b^l (a column), X, Y."""
+    rows: list[tuple[Sym, np.ndarray, int]] = []
+    for l, (W, b) in enumerate(zip(problem.W, problem.b), start=1):
+        rows.append((Sym("W", str(l)), W, problem.decimals))
+        rows.append((Sym("b", str(l)), b.reshape(-1, 1), problem.decimals))
+    rows.append((Sym("X"), problem.X, problem.decimals))
+    rows.append((Sym("Y"), problem.Y, 0 if problem.cost == "bce" else problem.decimals))
+    return rows
