@@ -32,6 +32,7 @@ from nn.cli_arguments import (
     positive_int_argument,
 )
 from nn.cli_train import add_train_command
+from nn.worksheet.cli import add_worksheet_command
 
 
 def _version() -> str:
@@ -333,6 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_train_command(commands)
     add_draw_command(commands)
     add_check_command(commands)
+    add_worksheet_command(commands)
     return parser
 
 

@@ -341,3 +341,11 @@ def test_command_settings_match_the_libraries():
 
     assert cli.COSTS == COSTS
     assert cli.MAX_DECIMALS == problem.MAX_DECIMALS
+
+
+def test_the_chainrule_command_has_the_worksheet_subcommand(tmp_path, capsys):
+    from nn.cli import main
+
+    sheet = tmp_path / "sheet.md"
+    assert main(["worksheet", "--sizes", "2,2,1", "--seed", "3", "-o", str(sheet)]) == 0
+    assert sheet.read_text(encoding="utf-8").startswith("# Backpropagation by hand: a 2-2-1 network")

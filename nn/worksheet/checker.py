@@ -79,7 +79,7 @@ class CheckReport:
         if self.mistake is None:
             return f"all {self.checked} numbers given are right"
         more = (
-            f" ({self.more} more number{'s' if self.more != 1 else ''} differ after it)"
+            f" ({self.more} more number{'s differ' if self.more != 1 else ' differs'} after it)"
             if self.more
             else ""
         )
