@@ -144,6 +144,19 @@ def click_menu(driver, menu: str, item: str) -> None:
     )).click()
 
 
+def accept_dialogs(driver) -> list[str]:
+    """Accept the dialogs JupyterLab may open at start (a kernel to choose, news); their texts."""
+    from selenium.webdriver.common.by import By
+
+    texts = []
+    for dialog in driver.find_elements(By.CSS_SELECTOR, "dialog.jp-Dialog"):
+        texts.append(dialog.text)
+        buttons = dialog.find_elements(By.CSS_SELECTOR, ".jp-Dialog-button.jp-mod-accept")
+        if buttons:
+            buttons[-1].click()
+    return texts
+
+
 def test_make_lab_opens_notebook_01_and_runs_all_its_cells_without_an_error(lab, browser):  # noqa: F811
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
@@ -154,8 +167,9 @@ def test_make_lab_opens_notebook_01_and_runs_all_its_cells_without_an_error(lab,
     stored = NOTEBOOK.read_bytes()
     browser.get(f"{url}/lab/tree/{NOTEBOOK.name}?token={token}")
     WebDriverWait(browser, 120).until(ready.presence_of_element_located((By.CSS_SELECTOR, ".jp-Notebook .jp-CodeCell")))
-    started = False
+    started, dialogs = False, []
     for _ in range(12):  # the menu item does nothing until the notebook and its kernel are ready
+        dialogs += accept_dialogs(browser)
         click_menu(browser, "Run", "Run All Cells")
         try:
             WebDriverWait(browser, 10).until(
@@ -165,14 +179,19 @@ def test_make_lab_opens_notebook_01_and_runs_all_its_cells_without_an_error(lab,
             continue
         started = True
         break
-    assert started, "Run > Run All Cells ran nothing in two minutes"
+    assert started, f"Run > Run All Cells ran nothing in two minutes (dialogs: {dialogs})"
 
     def finished(driver):
         state = driver.execute_script(CELL_STATE)
         done = state["prompts"] and all(p.strip().startswith("[") and p.strip()[1:-2].isdigit() for p in state["prompts"])
         return state if done or state["errors"] else False
 
-    state = WebDriverWait(browser, 300, poll_frequency=1).until(finished)
+    try:
+        state = WebDriverWait(browser, 300, poll_frequency=1).until(finished)
+    except TimeoutException:
+        state = browser.execute_script(CELL_STATE)
+        pytest.fail(f"the cells did not finish: prompts {state['prompts']}, dialogs "
+                    f"{[d.text for d in browser.find_elements(By.CSS_SELECTOR, 'dialog.jp-Dialog')]}")
     assert state["errors"] == [], f"error output in the browser:\n{state['errors']}"
     code_cells = sum(1 for c in json.loads(stored)["cells"] if c["cell_type"] == "code")
     assert len(state["prompts"]) == code_cells
