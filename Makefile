@@ -30,7 +30,7 @@ test: $(VENV)/.test-installed system-dot system-browser
 LAB_ARGS ?=
 
 lab: $(VENV)/.notebooks-installed system-dot
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(LAB_ARGS)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_ARGS)
 
 exercises: $(VENV)/.notebooks-installed
 	$(PY) notebooks/make_exercises.py --out build/exercises notebooks/*.ipynb

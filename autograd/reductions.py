@@ -56,8 +56,8 @@ def weighted_sum(w: Sequence[Value | Number], a: Sequence[Value | Number], b: Va
         if b is not None:
             z += b.data  # type: ignore[union-attr]
     except AttributeError:  # numbers among the operands: lift them to constant leaves
-        operands = tuple(_operand(x, "weighted_sum operand", i) for i, x in enumerate(operands))
-        return apply(ops.WEIGHTED_SUM, *operands)
+        values = tuple(_operand(x, "weighted_sum operand", i) for i, x in enumerate(operands))
+        return apply(ops.WEIGHTED_SUM, *values)
     return node(z, operands, ops.WEIGHTED_SUM)
 
 

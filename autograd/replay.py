@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import reduce
 from operator import add, itemgetter, mul
+from typing import Any
 
 from autograd import ops
 from autograd.graph import topological_order
@@ -139,7 +140,7 @@ class Tape:
         return vals[self._output], tuple(grads[: self.n_inputs])
 
 
-def trace(f: Callable[..., Value], *example_inputs: float) -> Tape:
+def trace(f: Callable[..., Any], *example_inputs: float | Value) -> Tape:
     """Record ``f`` at ``example_inputs`` as a :class:`Tape` (see the module docstring).
 
     Args:
@@ -203,6 +204,8 @@ def _instruction(node: Value, operands: list[int], out: int) -> tuple:
     row. Any other row: x lists the operand slots, z is the row itself.
     """
     rule = node.rule
+    if rule is None:
+        raise TraceError("a leaf has no instruction")  # the caller passes operations only
     if rule is ops.ADD:
         return (_ADD, out, operands[0], operands[1], None)
     if rule is ops.MUL:

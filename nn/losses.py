@@ -222,11 +222,11 @@ def hinge_loss(outputs: Sequence[Value], targets: Sequence[float]) -> Value:
     terms: list[Value] = []
     for s, y in zip(outputs, targets):
         s = _scalar(name, s)
-        y = _target(name, y)
-        label = y.data if isinstance(y, Value) else y
+        target = _target(name, y)
+        label = target.data if isinstance(target, Value) else target
         if label not in (-1.0, 1.0):
             raise ValueError(f"{name}: labels must be -1 or +1, got {label!r} (convert 0/1 labels with 2*y - 1)")
-        terms.append((s * -y + 1.0).relu())  # 1 - y s
+        terms.append((s * -target + 1.0).relu())  # 1 - y s
     return _sum(terms) * (1.0 / m)
 
 

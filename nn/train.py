@@ -199,7 +199,7 @@ def _progress_bar(epochs: int, progress: bool | None) -> Any:
     if not show:
         return None
     try:
-        from tqdm import tqdm
+        from tqdm.auto import tqdm  # a widget in Jupyter, text in a terminal
     except ImportError as error:
         raise ImportError("the progress bar needs tqdm: pip install 'chainrule[train]'") from error
     return tqdm(total=epochs, unit="epoch", desc="training", file=sys.stderr, dynamic_ncols=True)

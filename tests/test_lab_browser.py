@@ -57,17 +57,16 @@ def free_port() -> int:
 
 
 def lab_command(port: int, token: str) -> list[str]:
-    """The last command of ``make -n lab``: the JupyterLab server, with the test's options."""
+    """The last command of ``make -n lab`` (the JupyterLab server, ``--allow-root`` for root
+    included), with the test's options, run by bash as make runs it."""
     extra = f"--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} --IdentityProvider.token={token}"
-    if os.geteuid() == 0:  # as a root user of make lab must (in a container, say)
-        extra += " --allow-root"
     dry = subprocess.run(
         ["make", "-n", "--no-print-directory", "lab", f"LAB_ARGS={extra}"],
         cwd=ROOT, capture_output=True, text=True, check=True,
     )
-    command = shlex.split(dry.stdout.strip().splitlines()[-1])
-    assert command[:2] == [".venv/bin/jupyter", "lab"] and "--ServerApp.root_dir=notebooks" in command
-    return command
+    line = dry.stdout.strip().splitlines()[-1]
+    assert line.startswith(".venv/bin/jupyter lab ") and "--ServerApp.root_dir=notebooks" in line
+    return ["bash", "-c", f"exec {line}"]
 
 
 @pytest.fixture
