@@ -283,8 +283,7 @@ def run_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    from nn.layers import MLP
-    from nn.layers import parameter_count
+    from nn.layers import MLP, parameter_count
 
     hidden = [args.activation] if isinstance(args.activation, str) else args.activation
     output_activation = args.output_activation or ("sigmoid" if args.cost == "bce" else hidden[-1])
