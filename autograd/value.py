@@ -33,7 +33,6 @@ Design decisions (documented here, checked in ``tests/``):
 from __future__ import annotations
 
 import inspect
-import math
 import numbers
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -41,6 +40,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from autograd import ops
+from autograd.backward import backward_floats, backward_values
 from autograd.graph import topological_order
 from autograd.ops import Op
 
@@ -329,9 +329,9 @@ class Value:
         if create_graph:
             seed = grad if isinstance(grad, Value) else Value(grad)
             with enable_grad():
-                _backward_values(order, seed)
+                backward_values(order, seed)
         else:
-            _backward_floats(order, as_float(grad, "backward grad"))
+            backward_floats(order, as_float(grad, "backward grad"))
 
     def zero_grad(self) -> None:
         """Set ``grad`` to 0.0 on every node of this value's graph."""
@@ -375,11 +375,15 @@ class Value:
         default recursion limit. A gradient that is itself a Value
         (``create_graph=True``) is not kept: it would drag a second graph along.
         """
-        return (_rebuild, (_flatten(self),))
+        from autograd.copying import flatten, rebuild
+
+        return (rebuild, (flatten(self),))
 
     def __deepcopy__(self, memo: dict) -> Value:
         """A copy of the whole graph below this value (iterative, any depth)."""
-        copy = _rebuild(_flatten(self))
+        from autograd.copying import flatten, rebuild
+
+        copy = rebuild(flatten(self))
         memo[id(self)] = copy
         return copy
 
@@ -396,107 +400,6 @@ def _compared(other: object) -> float:
     if isinstance(other, Value):
         return other.data
     return as_float(other, "comparison operand")
-
-
-def _backward_floats(order: list[Value], seed: float) -> None:
-    """First-order backward: local derivatives and gradients as floats.
-
-    ``upstream`` holds each node's gradient for this pass until the node is
-    reached (then it is final: every consumer came earlier). ``+`` and ``*``,
-    most of any graph, and the n-ary sums (a neuron's Σ, a loss's sum) are
-    unrolled from their rows in the table of operations (a test checks them
-    against the rows).
-
-    Two loops stay, this one and :func:`_backward_values`, because one loop for
-    both made every first-order backward 3% slower (0.298 against 0.288 µs per
-    node on a million-node graph), the cost of a branch on every node.
-    """
-    upstream: dict[Value, float] = {order[-1]: seed}
-    get = upstream.get
-    add, mul, weighted_sum, total = ops.ADD, ops.MUL, ops.WEIGHTED_SUM, ops.SUM
-    for node in reversed(order):
-        g = upstream.pop(node)
-        node.grad += g
-        rule = node._rule
-        if rule is None:
-            continue
-        prev = node._prev
-        if rule is add:  # local derivatives (1, 1)
-            x, y = prev
-            upstream[x] = get(x, 0.0) + g
-            upstream[y] = get(y, 0.0) + g
-        elif rule is mul:  # local derivatives (y, x)
-            x, y = prev
-            upstream[x] = get(x, 0.0) + y.data * g
-            upstream[y] = get(y, 0.0) + x.data * g
-        elif rule is weighted_sum:  # local derivatives (a_1, ..., a_n, w_1, ..., w_n[, 1])
-            n = len(prev) >> 1
-            for w, a in zip(prev[:n], prev[n : 2 * n]):
-                upstream[w] = get(w, 0.0) + a.data * g
-                upstream[a] = get(a, 0.0) + w.data * g
-            if len(prev) & 1:
-                b = prev[-1]
-                upstream[b] = get(b, 0.0) + g
-        elif rule is total:  # local derivatives (1, ..., 1)
-            for x in prev:
-                upstream[x] = get(x, 0.0) + g
-        else:
-            local = rule.partials(node.data, *[p.data for p in prev], *rule.params)
-            for i, child in enumerate(prev):
-                upstream[child] = get(child, 0.0) + local[i] * g
-
-
-def _backward_values(order: list[Value], seed: Value) -> None:
-    """Backward that builds the gradients as Values (``create_graph=True``)."""
-    upstream: dict[Value, Value] = {order[-1]: seed}
-    for node in reversed(order):
-        g = upstream.pop(node)
-        node.grad = g if _is_zero(node.grad) else node.grad + g
-        rule = node._rule
-        if rule is None:
-            continue
-        local = rule.partials(node, *node._prev, *rule.params)
-        for child, d in zip(node._prev, local):
-            contribution = g if (isinstance(d, float) and d == 1.0) else d * g
-            previous = upstream.get(child)
-            upstream[child] = contribution if previous is None else previous + contribution
-
-
-def _is_zero(x: float | Value) -> bool:
-    return not isinstance(x, Value) and x == 0.0 and not math.isnan(x)
-
-
-def _flatten(root: Value) -> list[tuple]:
-    order = topological_order(root)
-    index = {node: i for i, node in enumerate(order)}
-    return [
-        (
-            node.data,
-            node.grad if isinstance(node.grad, float) else 0.0,
-            node.label,
-            None if node._rule is None else node._rule.name,
-            () if node._rule is None else node._rule.params,
-            tuple(index[p] for p in node._prev),
-        )
-        for node in order
-    ]
-
-
-def _rebuild(rows: list[tuple]) -> Value:
-    """The inverse of :func:`_flatten`: the graph's nodes, rebuilt in order; the root is last."""
-    nodes: list[Value] = []
-    for data, grad, label, name, params, operands in rows:
-        rule = None
-        if name is not None:
-            rule = ops.OPS[name]
-            if params:
-                rule = rule.bind(*params)
-        node = object.__new__(Value)
-        node.data, node.grad, node.label = data, grad, label
-        node._prev = tuple(nodes[i] for i in operands)
-        node._rule = rule
-        nodes.append(node)
-    return nodes[-1]
 
 
 def _method(op: Op) -> object:

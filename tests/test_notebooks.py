@@ -32,8 +32,8 @@ WHERE_AM_I = "import sys\nprint(sys.executable)\nprint(sys.prefix)"
 BREAK_THE_ENGINE = """\
 import autograd.value
 
-_correct_backward = autograd.value._backward_floats
-autograd.value._backward_floats = lambda order, seed: _correct_backward(order, 2 * seed)
+_correct_backward = autograd.value.backward_floats
+autograd.value.backward_floats = lambda order, seed: _correct_backward(order, 2 * seed)
 """
 
 

@@ -1,0 +1,48 @@
+r"""Copying and pickling a graph without recursion: the graph as a flat table.
+
+``copy.deepcopy`` and ``pickle`` of a ``Value`` take the whole graph below it.
+Walking it recursively, as they would by default, fails near depth 1,000;
+instead :func:`flatten` lists the nodes in topological order, each row naming
+its operands by their index in the list, and :func:`rebuild` makes the nodes
+again in that order. A gradient that is itself a Value (``create_graph=True``)
+is not kept: it would drag a second graph along.
+"""
+
+from __future__ import annotations
+
+from autograd import ops
+from autograd.graph import topological_order
+from autograd.value import Value, enable_grad, node
+
+
+def flatten(root: Value) -> list[tuple]:
+    """The graph below ``root`` as rows (data, grad, label, operation name, constants, operand indices)."""
+    order = topological_order(root)
+    index = {node: i for i, node in enumerate(order)}
+    return [
+        (
+            node.data,
+            node.grad if isinstance(node.grad, float) else 0.0,
+            node.label,
+            None if node.rule is None else node.rule.name,
+            () if node.rule is None else node.rule.params,
+            tuple(index[p] for p in node.parents),
+        )
+        for node in order
+    ]
+
+
+def rebuild(rows: list[tuple]) -> Value:
+    """The inverse of :func:`flatten`: the graph's nodes, rebuilt in order; the root is last."""
+    nodes: list[Value] = []
+    with enable_grad():  # a copy made inside no_grad() keeps its graph too
+        for data, grad, label, name, params, operands in rows:
+            rule = None
+            if name is not None:
+                rule = ops.OPS[name]
+                if params:
+                    rule = rule.bind(*params)
+            copy = node(data, tuple(nodes[i] for i in operands), rule)
+            copy.grad, copy.label = grad, label
+            nodes.append(copy)
+    return nodes[-1]
