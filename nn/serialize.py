@@ -168,9 +168,10 @@ def _check_fit(nin: int, sizes: list[int], bias: bool, parameters: dict[str, flo
     """
     count = parameter_count(nin, sizes, bias)
     if count > max_parameters:
+        declared = f"{count:,}" if count < 10**15 else f"about 10^{len(str(count)) - 1}"
         raise ValueError(
-            f"nin = {nin} and sizes = {_short(sizes)} declare {count:,} parameters, more than the "
-            f"limit of {max_parameters:,} (the max_parameters keyword lifts it)"
+            f"nin = {_short(nin)} and sizes = {_short(sizes)} declare {declared} parameters, more than "
+            f"the limit of {max_parameters:,} (the max_parameters keyword lifts it)"
         )
     missing = list(islice((name for name in parameter_names(nin, sizes, bias) if name not in parameters), 6))
     if missing:

@@ -183,3 +183,12 @@ def test_a_long_field_is_cut_short_in_the_message(tmp_path):
     path = tmp_path / "m.json"
     path.write_text(model_text(bias="x" * 100_000))
     assert len(load_error(path)) < 200 + len(str(path))
+
+
+def test_a_401_digit_size_is_refused_in_a_message_of_readable_length(tmp_path):
+    text = json.dumps(to_dict(MLP(2, [1], seed=0))).replace('"nin": 2', '"nin": 1' + "0" * 400)
+    path = tmp_path / "huge_nin.json"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=r"huge_nin.json: nin = 1000.*\.\.\. and sizes = \[1\] declare about 10\^400") as error:
+        load(path)
+    assert len(str(error.value)) < 300
