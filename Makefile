@@ -36,7 +36,7 @@ exercises: $(VENV)/.notebooks-installed
 	$(PY) notebooks/make_exercises.py --out build/exercises notebooks/*.ipynb
 
 notebooks: $(VENV)/.notebooks-installed system-dot
-	$(VENV)/bin/jupyter nbconvert --to html --execute --ExecutePreprocessor.timeout=600 --output-dir build/notebooks notebooks/*.ipynb
+	$(PY) notebooks/export_html.py --out build/notebooks notebooks/*.ipynb
 
 bench: $(VENV)/.test-installed
 	$(PY) benchmarks/bench.py
