@@ -29,7 +29,7 @@ def to_mathml(markdown: str, failures: list[str]) -> str:
     def replace(match: re.Match, display: str) -> str:
         try:
             return convert(match.group(1).strip(), display=display)
-        except Exception:  # latex2mathml raises many kinds; keep the source  # noqa: BLE001
+        except Exception:  # latex2mathml raises many kinds; keep the source
             failures.append(match.group(0))
             return match.group(0)
 
