@@ -35,7 +35,7 @@ from __future__ import annotations
 import inspect
 import numbers
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
@@ -53,41 +53,36 @@ A new thread starts with recording on, as in PyTorch."""
 
 
 @contextmanager
-def no_grad() -> Iterator[None]:
+def _setting(variable: ContextVar[bool], value: bool) -> Iterator[None]:
+    """``variable`` set to ``value`` inside the block, restored after it."""
+    token = variable.set(value)
+    try:
+        yield
+    finally:
+        variable.reset(token)
+
+
+def no_grad() -> AbstractContextManager[None]:
     """Context manager: operations inside record no graph (results are leaves).
 
     Like ``torch.no_grad()``: use it for parameter updates and evaluation. It
     affects only the current thread (and asyncio task).
     """
-    token = _recording.set(False)
-    try:
-        yield
-    finally:
-        _recording.reset(token)
+    return _setting(_recording, False)
 
 
-@contextmanager
-def enable_grad() -> Iterator[None]:
+def enable_grad() -> AbstractContextManager[None]:
     """Context manager: operations inside record a graph, even within :func:`no_grad`."""
-    token = _recording.set(True)
-    try:
-        yield
-    finally:
-        _recording.reset(token)
+    return _setting(_recording, True)
 
 
 _tracing: ContextVar[bool] = ContextVar("chainrule_tracing", default=False)
 """Whether :func:`autograd.trace` is recording (comparisons of Values are then an error)."""
 
 
-@contextmanager
-def tracing() -> Iterator[None]:
+def tracing() -> AbstractContextManager[None]:
     """Context manager used by :func:`autograd.trace`: comparisons of Values raise inside it."""
-    token = _tracing.set(True)
-    try:
-        yield
-    finally:
-        _tracing.reset(token)
+    return _setting(_tracing, True)
 
 
 def is_grad_enabled() -> bool:

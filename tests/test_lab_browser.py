@@ -25,22 +25,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_steps_browser import CHROMEDRIVER, CHROMIUM, browser  # noqa: F401  (a fixture)
+from tests.browser import chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "01_value_from_scratch.ipynb"
 JUPYTER = ROOT / ".venv" / "bin" / "jupyter"
 
-pytestmark = [
-    pytest.mark.skipif(
-        CHROMIUM is None or CHROMEDRIVER is None,
-        reason="chromium and chromedriver are not installed (make test installs them)",
-    ),
-    pytest.mark.skipif(
-        not JUPYTER.exists() or shutil.which("make") is None,
-        reason="JupyterLab is not installed in .venv (make test installs the notebooks extra)",
-    ),
-]
+
+
+@pytest.fixture
+def browser(tmp_path):
+    if not JUPYTER.exists() or shutil.which("make") is None:
+        pytest.fail("JupyterLab is not installed in .venv: `make test` installs the notebooks extra")
+    with chromium(tmp_path / "profile") as driver:
+        yield driver
 
 SETTINGS = {
     # every cell in the page (no windowing), and never write the notebook back
@@ -155,7 +153,18 @@ def accept_dialogs(driver) -> list[str]:
     return texts
 
 
-def test_make_lab_opens_notebook_01_and_runs_all_its_cells_without_an_error(lab, browser):  # noqa: F811
+def wait_for_idle_kernel(url: str, token: str, seconds: float = 120) -> None:
+    """Until the server reports a kernel (the notebook's) that is idle, by its REST API."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{url}/api/kernels?token={token}", timeout=10) as answer:
+            if any(k.get("execution_state") == "idle" for k in json.loads(answer.read())):
+                return
+        time.sleep(0.5)
+    pytest.fail(f"no idle kernel after {seconds} s")
+
+
+def test_make_lab_opens_notebook_01_and_runs_all_its_cells_without_an_error(lab, browser):
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ready
@@ -165,19 +174,21 @@ def test_make_lab_opens_notebook_01_and_runs_all_its_cells_without_an_error(lab,
     stored = NOTEBOOK.read_bytes()
     browser.get(f"{url}/lab/tree/{NOTEBOOK.name}?token={token}")
     WebDriverWait(browser, 120).until(ready.presence_of_element_located((By.CSS_SELECTOR, ".jp-Notebook .jp-CodeCell")))
-    started, dialogs = False, []
-    for _ in range(12):  # the menu item does nothing until the notebook and its kernel are ready
+    dialogs = accept_dialogs(browser)
+    wait_for_idle_kernel(url, token)  # Run All Cells does nothing until the kernel is ready
+    started = False
+    for _ in range(4):  # clicked again only if nothing ran at all (a second click would run twice)
         dialogs += accept_dialogs(browser)
         click_menu(browser, "Run", "Run All Cells")
         try:
-            WebDriverWait(browser, 10).until(
+            WebDriverWait(browser, 45).until(
                 lambda d: any(p.strip() != "[ ]:" for p in d.execute_script(CELL_STATE)["prompts"])
             )
         except TimeoutException:
             continue
         started = True
         break
-    assert started, f"Run > Run All Cells ran nothing in two minutes (dialogs: {dialogs})"
+    assert started, f"Run > Run All Cells ran nothing in three minutes (dialogs: {dialogs})"
 
     def finished(driver):
         state = driver.execute_script(CELL_STATE)

@@ -1,52 +1,20 @@
 """The step-through page in a real headless browser (Debian's chromium, driven by selenium).
 
-Skipped only when chromium or chromedriver is not installed (``make test``
-installs them).
 """
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from autograd.steps import save_steps
+from tests.browser import chromium
 from tests.test_render import lecture_graph
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or CHROMEDRIVER is None,
-    reason="chromium and chromedriver are not installed (make test installs them)",
-)
 
 
 @pytest.fixture
 def browser(tmp_path):
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1400,900",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
+    with chromium(tmp_path / "profile", window="1400,900") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def visible_frame(driver):

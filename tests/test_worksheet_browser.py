@@ -3,28 +3,19 @@
 The equations render (every MathML element has a size), nothing is fetched,
 and the print layout fits A4: at the printable width of an A4 page (210 mm
 less 2 × 15 mm margins) nothing is wider than the page, and Chrome's own
-print to PDF gives A4 pages. Skipped only when chromium or chromedriver is
-not installed (``make test`` installs them).
+print to PDF gives A4 pages.
 """
 
 from __future__ import annotations
 
 import base64
 import re
-import shutil
 
 import pytest
 
 from nn.worksheet import load_given, make_worksheet, random_problem
+from tests.browser import chromium
 from tests.test_worksheet import TEXTBOOK
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or CHROMEDRIVER is None,
-    reason="chromium and chromedriver are not installed (make test installs them)",
-)
 
 A4_PRINTABLE_PX = 180 / 25.4 * 96  # 180 mm at 96 CSS px per inch: 680.3 px
 A4_WIDTH_PT = 595  # 210 mm in PDF points (595.28)
@@ -32,29 +23,8 @@ A4_WIDTH_PT = 595  # 210 mm in PDF points (595.28)
 
 @pytest.fixture
 def browser(tmp_path):
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1000,1400",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
+    with chromium(tmp_path / "profile", window="1000,1400") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 SHEETS = {

@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from nn.checks import positive_int, positive_number
+from nn.cli_arguments import argument_type
 
 COSTS = ("quadratic", "mse", "bce")
 """The costs of :mod:`nn.analytic` (not imported here: ``chainrule --help`` needs no NumPy)."""
@@ -35,15 +36,8 @@ def _sizes(text: str) -> list[int]:
 
 
 def _typed(convert: Any, check: Any, expected: str, **options: Any) -> Any:
-    def parse(text: str) -> Any:
-        try:
-            value = convert(text)
-            check(value, "value", **options)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
-        return value
-
-    return parse
+    """An argparse type: ``convert(text)`` accepted by ``check`` (see :func:`nn.cli_arguments.argument_type`)."""
+    return argument_type(check, convert, expected, **options)
 
 
 def add_worksheet_command(commands: Any) -> None:
