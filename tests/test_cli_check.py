@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from chainrule.cli import main
 from nn import analytic
-from nn.cli import main
 
 
 def test_check_prints_the_table_and_exits_0_when_all_three_agree(capsys):

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from nn.cli import main
+from chainrule.cli import main
 from nn.serialize import load
 
 pytest.importorskip("matplotlib")
@@ -126,7 +126,7 @@ def test_unwritable_out_is_exit_2_without_traceback(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     result = subprocess.run(
-        [sys.executable, "-m", "nn.cli", "train", *SHORT, "--out", str(blocker / "run")],
+        [sys.executable, "-m", "chainrule.cli", "train", *SHORT, "--out", str(blocker / "run")],
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 2

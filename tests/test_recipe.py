@@ -1,16 +1,16 @@
-"""nn.recipe.train_classifier: the command line's training, from Python, with the same numbers."""
+"""chainrule.recipe.train_classifier: the command line's training, from Python, with the same numbers."""
 
 from __future__ import annotations
 
 import pytest
 
+from chainrule.recipe import TrainSettings, train_classifier
+from chainrule.train_settings import parse_sizes
 from nn.datasets import moons, train_test_split
 from nn.layers import MLP
 from nn.optim import SGD
-from nn.recipe import TrainSettings, train_classifier
 from nn.serialize import load
 from nn.train import accuracy, fit
-from nn.train_settings import parse_sizes
 
 
 def test_the_recipe_is_the_hand_written_training_of_the_readme():
@@ -29,7 +29,7 @@ def test_the_recipe_is_the_hand_written_training_of_the_readme():
 
 def test_the_recipe_and_the_command_line_write_the_same_model(tmp_path, capsys):
     pytest.importorskip("matplotlib")
-    from nn.cli import main
+    from chainrule.cli import main
 
     assert main(["train", "--data", "xor", "--samples", "60", "--hidden", "5", "--loss", "bce", "--epochs", "2",
                  "--seed", "3", "--no-progress", "--out", str(tmp_path / "cli")]) == 0

@@ -23,17 +23,17 @@ Given numbers are shown with the problem's decimals, computed ones rounded to
 
 from __future__ import annotations
 
-from nn.worksheet.backward_steps import (
+from chainrule.worksheet.backward_steps import (
     descent_steps,
     gradient_steps,
     hidden_error_steps,
     output_error_steps,
 )
-from nn.worksheet.derivatives import section_formulas
-from nn.worksheet.forward_steps import cost_step, forward_steps
-from nn.worksheet.notation import Notation, Section
-from nn.worksheet.problem import Problem
-from nn.worksheet.solution import Solution
+from chainrule.worksheet.derivatives import section_formulas
+from chainrule.worksheet.forward_steps import cost_step, forward_steps
+from chainrule.worksheet.notation import Notation, Section
+from chainrule.worksheet.problem import Problem
+from chainrule.worksheet.solution import Solution
 
 
 def worked_steps(problem: Problem, solution: Solution) -> list[Section]:

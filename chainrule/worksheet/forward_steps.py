@@ -2,9 +2,9 @@ r"""The forward pass and the cost, step by step: z^l_j = Σ_k w^l_jk a^{l-1}_k +
 
 from __future__ import annotations
 
-from nn.worksheet.derivatives import activation_symbol
-from nn.worksheet.markup import SIGNIFICANT as SIG
-from nn.worksheet.markup import (
+from chainrule.worksheet.derivatives import activation_symbol
+from chainrule.worksheet.markup import SIGNIFICANT as SIG
+from chainrule.worksheet.markup import (
     Call,
     Frac,
     Num,
@@ -14,7 +14,7 @@ from nn.worksheet.markup import (
     chunked,
     factor,
 )
-from nn.worksheet.notation import Notation, Step
+from chainrule.worksheet.notation import Notation, Step
 
 
 def forward_steps(n: Notation, l: int) -> list[Step]:

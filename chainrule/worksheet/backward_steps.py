@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from nn.worksheet.derivatives import activation_symbol, derivative_rows
-from nn.worksheet.markup import SIGNIFICANT as SIG
-from nn.worksheet.markup import (
+from chainrule.worksheet.derivatives import activation_symbol, derivative_rows
+from chainrule.worksheet.markup import SIGNIFICANT as SIG
+from chainrule.worksheet.markup import (
     Call,
     Frac,
     Num,
@@ -23,8 +23,8 @@ from nn.worksheet.markup import (
     chunked,
     factor,
 )
-from nn.worksheet.notation import Notation, Step
-from nn.worksheet.problem import Problem
+from chainrule.worksheet.notation import Notation, Step
+from chainrule.worksheet.problem import Problem
 
 
 def derivative_step(n: Notation, l: int, j: int, i: int) -> Step:

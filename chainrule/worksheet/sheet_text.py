@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from nn.worksheet.markup import SIGNIFICANT, Sym
-from nn.worksheet.problem import Problem
+from chainrule.worksheet.markup import SIGNIFICANT, Sym
+from chainrule.worksheet.problem import Problem
 
 COSTS = {
     "quadratic": "the quadratic cost C = 1/(2m) Σ_i ||y_i − a^L_i||²",

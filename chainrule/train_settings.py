@@ -1,4 +1,4 @@
-r"""The settings of a training run (:func:`nn.recipe.train_classifier`), checked when made.
+r"""The settings of a training run (:func:`chainrule.recipe.train_classifier`), checked when made.
 
 Each field is an option of ``chainrule train`` (``batch_size`` is
 ``--batch-size``), with the same default; the command line takes its

@@ -14,7 +14,7 @@ or none for a continued line) and a sequence of nodes:
 * :class:`Text`, words inside an equation ("since z > 0");
 * :class:`Blank`, the space a student fills in.
 
-Nothing here knows the network: :mod:`nn.worksheet.steps` builds the nodes.
+Nothing here knows the network: :mod:`chainrule.worksheet.steps` builds the nodes.
 """
 
 from __future__ import annotations

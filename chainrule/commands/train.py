@@ -1,11 +1,11 @@
 """``chainrule train``: its options, taken from the library's tables, and one call.
 
-The options are the fields of :class:`nn.train_settings.TrainSettings` (with
+The options are the fields of :class:`chainrule.train_settings.TrainSettings` (with
 ``-`` for ``_``) and take their defaults from it; the choices of ``--data``,
 ``--loss`` and ``--activation`` and the tables of the help are
 :data:`nn.datasets.DATASETS`, :data:`nn.losses.LOSSES` and
 :data:`nn.activations.ACTIVATIONS`. :func:`run_train` builds the settings and
-calls :func:`nn.recipe.train_classifier`, which does the work.
+calls :func:`chainrule.recipe.train_classifier`, which does the work.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ import argparse
 import sys
 from typing import Any
 
-from nn.activations import ACTIVATIONS
-from nn.cli_arguments import (
+from chainrule.arguments import (
     activations_argument,
     fraction_argument,
     hidden_sizes_argument,
@@ -24,6 +23,8 @@ from nn.cli_arguments import (
     positive_float_argument,
     positive_int_argument,
 )
+from chainrule.commands import COMMANDS
+from nn.activations import ACTIVATIONS
 
 
 def _train_description() -> str:
@@ -53,7 +54,7 @@ An --out folder that is not empty is refused unless --force is given; with
 --force the files above are replaced (only after training has finished) and
 any other file in the folder is kept. Every setting and the folder are
 checked before training starts. Ctrl-C during training writes nothing.
-From Python: nn.recipe.train_classifier(nn.recipe.TrainSettings(...), out).
+From Python: chainrule.recipe.train_classifier(chainrule.recipe.TrainSettings(...), out).
 
 The data sets:
 {data}
@@ -63,13 +64,13 @@ The loss fixes the output layer and the label convention:
 """
 
 
-def add_train_command(commands: Any) -> None:
+def add_parser(commands: Any) -> None:
     """Add the ``train`` subcommand to the subparsers ``commands``."""
-    from nn.train_settings import TrainSettings
+    from chainrule.train_settings import TrainSettings
 
     train = commands.add_parser(
         "train",
-        help="train an MLP on a small data set; write the model, its history and pictures",
+        help=COMMANDS["train"],
         description=_train_description(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -150,8 +151,8 @@ def _add_model_options(group: Any, defaults: Any) -> None:
 
 def _add_training_options(group: Any, defaults: Any) -> None:
     """The options of training: --loss --optimizer --lr --momentum --schedule --l2 --epochs ..."""
+    from chainrule.train_settings import OPTIMIZERS, SCHEDULES
     from nn.losses import LOSSES
-    from nn.train_settings import OPTIMIZERS, SCHEDULES
 
     group.add_argument(
         "--loss", choices=list(LOSSES), default=defaults.loss,
@@ -191,11 +192,11 @@ def _add_training_options(group: Any, defaults: Any) -> None:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    """Run ``chainrule train`` (:func:`nn.recipe.train_classifier`); 2 on bad input, 130 on Ctrl-C."""
+    """Run ``chainrule train`` (:func:`chainrule.recipe.train_classifier`); 2 on bad input, 130 on Ctrl-C."""
     import dataclasses
     import os
 
-    from nn.recipe import TrainSettings, train_classifier
+    from chainrule.recipe import TrainSettings, train_classifier
     from nn.train import TrainingInterrupted
 
     try:

@@ -19,8 +19,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.worksheet.markup import (
+    SIGNIFICANT,
+    Call,
+    Equation,
+    Frac,
+    Num,
+    Op,
+    Row,
+    Sym,
+    Text,
+    factor,
+)
 from nn.activations import ACTIVATIONS
-from nn.worksheet.markup import SIGNIFICANT, Call, Equation, Frac, Num, Op, Row, Sym, Text, factor
 
 SYMBOLS = {
     "sigmoid": "σ",

@@ -11,9 +11,9 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from chainrule.train_settings import parse_sizes
 from nn.activations import parse_activations
 from nn.checks import positive_int, positive_number
-from nn.train_settings import parse_sizes
 
 
 def argument_type(
@@ -63,7 +63,7 @@ def activations_argument(text: str) -> str | list[str]:
 
 
 def hidden_sizes_argument(text: str) -> tuple[int, ...]:
-    """``"16,16"`` -> ``(16, 16)``, ``"none"`` -> ``()`` (:func:`nn.train_settings.parse_sizes`)."""
+    """``"16,16"`` -> ``(16, 16)``, ``"none"`` -> ``()`` (:func:`chainrule.train_settings.parse_sizes`)."""
     try:
         return parse_sizes(text)
     except ValueError as error:

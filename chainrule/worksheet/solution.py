@@ -28,11 +28,11 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
+from chainrule.worksheet.problem import Problem
 from nn.analytic import backpropagate, cost_value
 from nn.layers import MLP
 from nn.losses import binary_cross_entropy, mean_squared_error, quadratic_cost
 from nn.optim import SGD
-from nn.worksheet.problem import Problem
 
 Array = np.ndarray
 

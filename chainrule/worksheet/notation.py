@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nn.worksheet.markup import SIGNIFICANT as SIG
-from nn.worksheet.markup import (
+from chainrule.worksheet.markup import SIGNIFICANT as SIG
+from chainrule.worksheet.markup import (
     Blank,
     Equation,
     Frac,
@@ -23,8 +23,8 @@ from nn.worksheet.markup import (
     Sym,
     factor,
 )
-from nn.worksheet.problem import Problem, given_decimals
-from nn.worksheet.solution import Solution
+from chainrule.worksheet.problem import Problem, given_decimals
+from chainrule.worksheet.solution import Solution
 
 LAWS = {
     "forward": "the forward pass, z^l = W^l a^(l-1) + b^l",
