@@ -339,8 +339,21 @@ class Value:
 
     # -- Python protocol -----------------------------------------------------
 
-    def __float__(self) -> float:
+    def __float__(self) -> float:  # also behind math.exp(v), math.floor(v), complex(v), ...
+        if _tracing.get():
+            from autograd.replay import frozen_number
+
+            raise frozen_number("float(v) (or a math function of v, such as math.exp(v))")
         return self.data
+
+    def _not_an_integer(self, *_: object) -> int:  # int(v), round(v), math.trunc(v), v as an index
+        if _tracing.get():
+            from autograd.replay import frozen_number
+
+            raise frozen_number("int(v), round(v), math.trunc(v) or v as an index")
+        raise TypeError("int(v), round(v), math.trunc(v) or v as an index: a Value is a real number (convert v.data)")
+
+    __int__ = __index__ = __round__ = __trunc__ = _not_an_integer
 
     def __repr__(self) -> str:
         grad = self.grad.data if isinstance(self.grad, Value) else self.grad

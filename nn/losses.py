@@ -222,12 +222,17 @@ def hinge_loss(outputs: Sequence[Value], targets: Sequence[float]) -> Value:
     terms: list[Value] = []
     for s, y in zip(outputs, targets):
         s = _scalar(name, s)
-        target = _target(name, y)
-        label = target.data if isinstance(target, Value) else target
-        if label not in (-1.0, 1.0):
-            raise ValueError(f"{name}: labels must be -1 or +1, got {label!r} (convert 0/1 labels with 2*y - 1)")
-        terms.append((s * -target + 1.0).relu())  # 1 - y s
+        terms.append((s * -_hinge_label(y) + 1.0).relu())  # 1 - y s
     return _sum(terms) * (1.0 / m)
+
+
+def _hinge_label(y: object) -> float | Value:
+    """A hinge label, checked to be -1 or +1 (a Value label stays a Value)."""
+    target = _target("hinge_loss", y)
+    label = target.data if isinstance(target, Value) else target
+    if label not in (-1.0, 1.0):
+        raise ValueError(f"hinge_loss: labels must be -1 or +1, got {label!r} (convert 0/1 labels with 2*y - 1)")
+    return target
 
 
 def softmax_cross_entropy(outputs: Sequence[Sequence[Value]], targets: Sequence[int]) -> Value:
@@ -275,6 +280,22 @@ def l2_penalty(parameters: Iterable[Value], strength: float) -> Value:
     return _sum(p * p for p in params) * float(strength)
 
 
+def _numbers(targets: Iterable[float | Value]) -> list[float]:
+    return [t.data if isinstance(t, Value) else t for t in targets]
+
+
+def _quadratic_numbers(y: object, n: int) -> list[float]:
+    return _numbers(_target_vector("quadratic_cost", y, n))
+
+
+def _mse_numbers(y: object, n: int) -> list[float]:
+    return _numbers(_target_vector("mean_squared_error", y, n))
+
+
+def _hinge_numbers(y: object, n: int) -> list[float]:
+    return _numbers([_hinge_label(y)])
+
+
 def _signed(c: int) -> int:
     """Class 0/1 as the label -1/+1 of a margin loss."""
     return 2 * c - 1
@@ -307,6 +328,11 @@ class LossRecord:
             :func:`autograd.trace`). The cross-entropies branch on the target
             (a term whose weight y or 1 - y is 0 is left out) or shift by the
             largest logit, so their shape follows the data.
+        target_numbers: For a replayable loss, ``(y, n) -> [numbers]``: one
+            example's target, for an output of n numbers, as the numbers a
+            traced tape takes, checked by the same code as the loss function
+            (so that a replayed batch refuses what the function refuses, with
+            the same message).
     """
 
     name: str
@@ -317,6 +343,7 @@ class LossRecord:
     per_class: bool
     summary: str
     replayable: bool = False
+    target_numbers: Callable[[object, int], list[float]] | None = None
 
     def __call__(self, outputs: Sequence, targets: Sequence) -> Value:
         return self.function(outputs, targets)
@@ -341,14 +368,15 @@ LOSSES: dict[str, LossRecord] = {
     record.name: record
     for record in (
         LossRecord("quadratic", quadratic_cost, "sigmoid", "0/1", _unchanged, False,
-                   "quadratic cost 1/(2m)", replayable=True),
+                   "quadratic cost 1/(2m)", replayable=True, target_numbers=_quadratic_numbers),
         LossRecord("mse", mean_squared_error, "sigmoid", "0/1", _unchanged, False,
-                   "mean squared error 1/m", replayable=True),
+                   "mean squared error 1/m", replayable=True, target_numbers=_mse_numbers),
         LossRecord("bce", binary_cross_entropy, "sigmoid", "0/1", _unchanged, False,
                    "binary cross-entropy on probabilities"),
         LossRecord("bce_logits", binary_cross_entropy_with_logits, "linear", "0/1", _unchanged,
                    False, "stable binary cross-entropy from a logit"),
-        LossRecord("hinge", hinge_loss, "linear", "-1/+1", _signed, False, "max-margin", replayable=True),
+        LossRecord("hinge", hinge_loss, "linear", "-1/+1", _signed, False, "max-margin", replayable=True,
+                   target_numbers=_hinge_numbers),
         LossRecord("cross_entropy", softmax_cross_entropy, "linear", "0..K-1", _unchanged, True,
                    "softmax cross-entropy"),
     )

@@ -222,12 +222,13 @@ def _train_epoch(
     total_loss, correct, lr = 0.0, 0, optimizer.current_lr
     for start in range(0, len(order), batch_size):
         batch = order[start : start + batch_size]
-        if replayed is not None:
+        if replayed is not None and replayed.refusal is None:
             lr = optimizer.current_lr
-            batch_loss, scores = replayed.step(X, y, batch)
-            total_loss += batch_loss * len(batch)
-            correct += sum(_is_correct(o, y[i], threshold) for o, i in zip(scores, batch))
-            continue
+            replay = replayed.step(X, y, batch)
+            if replay is not None:
+                total_loss += replay[0] * len(batch)
+                correct += sum(_is_correct(o, y[i], threshold) for o, i in zip(replay[1], batch))
+                continue
         outputs = [model(X[i]) for i in batch]
         targets = [y[i] for i in batch]
         data_loss = loss_fn(outputs, targets)
@@ -252,7 +253,7 @@ def _replayed_steps(
         if replay:
             raise ValueError(f"fit(replay=True): cannot replay: {refusal}")
         return None
-    return ReplayedSteps(model, loss_fn, optimizer, l2)
+    return ReplayedSteps(model, loss, loss_fn, optimizer, l2, required=bool(replay))
 
 
 def _completed_epochs(history: History, validation: bool) -> History:
@@ -314,6 +315,15 @@ def fit(
             else build graphs. True: replay, or a ValueError saying why not.
             False: build a graph per batch. After a replayed run, the
             neurons' stored ``z`` and ``a`` are those of the traced batch.
+            Every batch passes graph mode's checks in both modes (the
+            model's input check, the loss's target check), so replay refuses
+            what graph mode refuses, with the same message; Values in ``X``
+            or ``y`` are read by their numbers (only graph mode adds to their
+            ``grad``). Replay needs a deterministic forward pass: the first
+            batch of each size is traced twice, and a model whose two
+            recordings differ (one that draws random numbers, a dropout) or
+            that converts a Value to a number is trained by graphs (None) or
+            refused (True); its random numbers are then drawn twice more.
 
     Returns:
         The :class:`History` of the run.
