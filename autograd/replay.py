@@ -109,7 +109,7 @@ class Tape:
         if len(inputs) != self.n_inputs:
             raise TypeError(f"this tape takes {self.n_inputs} inputs (as traced), got {len(inputs)}")
         vals = self._template.copy()
-        vals[: self.n_inputs] = [as_float(x, f"tape input {i}") for i, x in enumerate(inputs)]
+        vals[: self.n_inputs] = [x if type(x) is float else as_float(x, f"tape input {i}") for i, x in enumerate(inputs)]
         # Each instruction is (kind, out, x, y, z); see _instruction for what x, y, z hold.
         for kind, out, x, y, z in self._program:
             if kind is _ADD:

@@ -104,7 +104,7 @@ class ReplayedSteps:
     def _numbers(self, X: Sequence, y: Sequence, batch: list[int]) -> tuple[list[list[float]], list[list[float]]]:
         """The batch's inputs and targets as numbers, through graph mode's checks in graph mode's order."""
         model, n_out = self.model, self.model.sizes[-1]
-        xs = [[v.data if isinstance(v, Value) else v for v in checked_inputs(X[i], model.nin, model)] for i in batch]
+        xs = [[v if type(v) is float else v.data for v in checked_inputs(X[i], model.nin, model)] for i in batch]
         ts = [self.target_numbers(y[i], n_out) for i in batch]  # type: ignore[misc]
         return xs, ts
 
