@@ -23,7 +23,7 @@ from nn.module import checked_inputs
 from nn.optim import Optimizer
 
 
-def _record(loss: str | Loss) -> LossRecord | None:
+def _loss_record(loss: str | Loss) -> LossRecord | None:
     """The record of :data:`nn.losses.LOSSES` of a loss given by name or by its function."""
     if isinstance(loss, str):
         return LOSSES.get(loss.lower().replace("-", "_"))
@@ -32,7 +32,7 @@ def _record(loss: str | Loss) -> LossRecord | None:
 
 def replay_refusal(model: MLP, loss: str | Loss, optimizer: Optimizer) -> str | None:
     """Why this run cannot be replayed, or None when it can."""
-    record = _record(loss)
+    record = _loss_record(loss)
     if record is None or not record.replayable or record.target_numbers is None:
         replayable = ", ".join(name for name, r in LOSSES.items() if r.replayable)
         return f"the loss {getattr(record, 'name', loss)!r} builds a graph that depends on the targets (replayable: {replayable})"
@@ -60,7 +60,7 @@ class ReplayedSteps:
         self, model: MLP, loss: str | Loss, loss_fn: Loss, optimizer: Optimizer, l2: float, required: bool
     ) -> None:
         self.model, self.loss_fn, self.optimizer, self.l2 = model, loss_fn, optimizer, l2
-        self.target_numbers = _record(loss).target_numbers  # type: ignore[union-attr]
+        self.target_numbers = _loss_record(loss).target_numbers  # type: ignore[union-attr]
         self.params = optimizer.params
         self.tapes: dict[int, Tape] = {}
         self.required = required
@@ -104,7 +104,7 @@ class ReplayedSteps:
     def _numbers(self, X: Sequence, y: Sequence, batch: list[int]) -> tuple[list[list[float]], list[list[float]]]:
         """The batch's inputs and targets as numbers, through graph mode's checks in graph mode's order."""
         model, n_out = self.model, self.model.sizes[-1]
-        xs = [[v if type(v) is float else v.data for v in checked_inputs(X[i], model.nin, model)] for i in batch]
+        xs = [[v if isinstance(v, float) else v.data for v in checked_inputs(X[i], model.nin, model)] for i in batch]
         ts = [self.target_numbers(y[i], n_out) for i in batch]  # type: ignore[misc]
         return xs, ts
 
