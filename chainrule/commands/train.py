@@ -185,10 +185,15 @@ def _add_training_options(group: Any, defaults: Any) -> None:
 def _add_optimizer_options(group: Any, defaults: Any) -> None:
     """--optimizer and one option per hyperparameter of :data:`nn.optim.OPTIMIZERS`.
 
-    ``--lr`` is a field of the settings and takes its default from there; the
-    other options default to None (not given) and go into ``optimizer_options``.
+    A hyperparameter that is a field of the settings (``lr``) takes its default
+    from there; the others default to None (not given) and go into
+    ``optimizer_options`` (:func:`_settings`).
     """
+    import dataclasses
+
     from nn.optim import OPTIMIZERS, hyperparameters_by_name
+
+    fields = {f.name for f in dataclasses.fields(defaults)}
 
     group.add_argument(
         "--optimizer", choices=list(OPTIMIZERS), default=defaults.optimizer,
@@ -200,7 +205,7 @@ def _add_optimizer_options(group: Any, defaults: Any) -> None:
         whose = "" if len(takers) == len(OPTIMIZERS) else f"{', '.join(takers)}; "
         group.add_argument(
             f"--{name.replace('_', '-')}", type=hyperparameter_argument(h),
-            default=defaults.lr if name == "lr" else None,
+            default=getattr(defaults, name) if name in fields else None,
             help=f"{h.symbol} {h.requirement}: {h.help} ({whose}default: {_default_text(name, takers, defaults)})",
         )
 
