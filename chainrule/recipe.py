@@ -37,7 +37,7 @@ from nn import serialize
 from nn.datasets import DataSet, train_test_split
 from nn.layers import MLP
 from nn.losses import LOSSES, LossRecord
-from nn.optim import SGD, Adam, Optimizer, linear_decay
+from nn.optim import Optimizer, linear_decay
 from nn.train import History, evaluate, fit
 
 __all__ = ["TrainSettings", "TrainingRun", "train_classifier"]
@@ -167,9 +167,7 @@ def _optimizer(s: TrainSettings, model: MLP, training_examples: int) -> Optimize
     """The optimizer of the settings over the model's parameters, with its schedule."""
     steps = s.epochs * math.ceil(training_examples / s.batch_size)
     schedule = linear_decay(steps) if s.schedule == "linear" else None
-    if s.optimizer == "adam":
-        return Adam(model.parameters(), lr=s.lr, schedule=schedule)
-    return SGD(model.parameters(), lr=s.lr, momentum=s.momentum, schedule=schedule)
+    return s.optimizer_record.build(model.parameters(), s.hyperparameters(), schedule=schedule)
 
 
 def _write_run(folder: RunFolder, run: TrainingRun, report: Callable[[str], None]) -> list[Path]:

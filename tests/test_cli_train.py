@@ -69,17 +69,22 @@ def test_digits_have_no_decision_boundary_picture(tmp_path, capsys):
 
 
 OPTIONS = ["--data", "--samples", "--max-samples", "--noise", "--test-fraction", "--hidden", "--activation",
-           "--init", "--max-parameters", "--loss", "--optimizer", "--lr", "--momentum", "--schedule", "--l2",
+           "--init", "--max-parameters", "--loss", "--optimizer", "HYPERPARAMETERS", "--schedule", "--l2",
            "--epochs", "--batch-size", "--seed", "--out", "--force", "--no-progress"]
 
 
 def test_help_documents_every_option(capsys):
+    from nn.optim import hyperparameters_by_name
+
+    hyperparameters = [f"--{name.replace('_', '-')}" for name in hyperparameters_by_name()]
+    assert hyperparameters[:2] == ["--lr", "--momentum"] and {"--beta1", "--beta2", "--eps"} <= set(hyperparameters)
     with pytest.raises(SystemExit) as info:
         main(["train", "--help"])
     assert info.value.code == 0
     text = capsys.readouterr().out
     documented = [line.split()[0] for line in text.splitlines() if line.startswith("  --")]
-    assert documented == OPTIONS
+    at = OPTIONS.index("HYPERPARAMETERS")
+    assert documented == [*OPTIONS[:at], *hyperparameters, *OPTIONS[at + 1:]]
     for word in ("model.json", "history.csv", "loss.png", "decision_boundary.png", "hinge", "default"):
         assert word in text
 

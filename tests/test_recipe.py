@@ -59,7 +59,7 @@ def test_the_output_layer_and_sizes_follow_the_loss_and_the_data_set():
         ({"optimizer": "rmsprop"}, "optimizer must be one of: sgd, adam"),
         ({"epochs": 0}, "epochs must be a positive int"),
         ({"test_fraction": 1.0}, r"test_fraction must be in \(0, 1\)"),
-        ({"momentum": 1.0}, r"momentum must be in \[0, 1\)"),
+        ({"optimizer_options": {"momentum": 1.0}}, r"momentum must be in \[0, 1\)"),
         ({"hidden": (4, 0)}, "a hidden layer size must be a positive int"),
         ({"hidden": "16,16"}, "hidden must be a sequence"),
         ({"seed": 1.5}, "seed must be an int"),
