@@ -2,7 +2,7 @@ r"""Training by replay: one traced tape per batch size, run for every batch of e
 
 A batch's cost C_B = loss(outputs, targets) + λ Σ_θ θ² builds a graph of the
 same shape for every batch of the same size, when the loss's shape does not
-depend on the targets (:attr:`nn.losses.LossRecord.replayable`) and every
+depend on the targets (:attr:`nn.costs.Cost.replayable`) and every
 activation is one of the registry's. :func:`autograd.trace` records that
 graph once, with the parameters, the batch's inputs and its targets as the
 tape's inputs; each step then replays it on floats, with no ``Value`` per
@@ -19,18 +19,19 @@ from typing import Any
 
 from autograd import Tape, TraceError, Value, trace
 from nn.activations import registered
+from nn.costs import COSTS, Loss
 from nn.layers import MLP
-from nn.losses import LOSSES, Loss, l2_penalty
+from nn.losses import l2_penalty
 from nn.optim import Optimizer
 
 
 def replay_refusal(model: MLP, loss: str | Loss, optimizer: Optimizer) -> str | None:
     """Why this run cannot be replayed, or None when it can."""
-    record = LOSSES.get(loss) if isinstance(loss, str) else next(
-        (r for r in LOSSES.values() if r.function is loss), None
+    record = COSTS.get(loss) if isinstance(loss, str) else next(
+        (r for r in COSTS.values() if r.function is loss), None
     )
     if record is None or not record.replayable:
-        replayable = ", ".join(name for name, r in LOSSES.items() if r.replayable)
+        replayable = ", ".join(name for name, r in COSTS.items() if r.replayable)
         return f"the loss {getattr(record, 'name', loss)!r} builds a graph that depends on the targets (replayable: {replayable})"
     if not isinstance(model, MLP) or not all(
         registered(neuron.f) is not None for layer in model.layers for neuron in layer.neurons

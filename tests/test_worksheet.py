@@ -344,9 +344,7 @@ def test_answers_file_that_is_not_its_own_solution_is_refused(tmp_path):
 def test_command_settings_match_the_libraries():
     from chainrule.commands import worksheet as cli
     from chainrule.worksheet import problem
-    from nn.analytic import COSTS
 
-    assert cli.COSTS == COSTS
     assert cli.MAX_DECIMALS == problem.MAX_DECIMALS
 
 

@@ -3,7 +3,7 @@
 The options are the fields of :class:`chainrule.train_settings.TrainSettings` (with
 ``-`` for ``_``) and take their defaults from it; the choices of ``--data``,
 ``--loss`` and ``--activation`` and the tables of the help are
-:data:`nn.datasets.DATASETS`, :data:`nn.losses.LOSSES` and
+:data:`nn.datasets.DATASETS`, :data:`nn.costs.COSTS` and
 :data:`nn.activations.ACTIVATIONS`. :func:`run_train` builds the settings and
 calls :func:`chainrule.recipe.train_classifier`, which does the work.
 """
@@ -29,8 +29,8 @@ from nn.activations import ACTIVATIONS
 
 def _train_description() -> str:
     """``chainrule train --help``'s text, with the tables of data sets and losses."""
+    from nn.costs import COSTS
     from nn.datasets import DATASETS
-    from nn.losses import LOSSES
 
     data = "\n".join(
         f"  {d.name:<8} {d.summary}: {d.inputs} inputs, {d.classes} classes" for d in DATASETS.values()
@@ -39,7 +39,7 @@ def _train_description() -> str:
         f"  {r.name:<14} "
         + ("one linear output per class" if r.per_class else f"one {r.output_activation} output")
         + f", labels {r.labels} ({r.summary})"
-        for r in LOSSES.values()
+        for r in COSTS.values()
     )
     return f"""\
 Train a multilayer perceptron on a small data set with chainrule's scalar
@@ -152,10 +152,10 @@ def _add_model_options(group: Any, defaults: Any) -> None:
 def _add_training_options(group: Any, defaults: Any) -> None:
     """The options of training: --loss --optimizer --lr --momentum --schedule --l2 --epochs ..."""
     from chainrule.train_settings import OPTIMIZERS, SCHEDULES
-    from nn.losses import LOSSES
+    from nn.costs import COSTS
 
     group.add_argument(
-        "--loss", choices=list(LOSSES), default=defaults.loss,
+        "--loss", choices=list(COSTS), default=defaults.loss,
         help="the loss, see above (default: hinge for two classes, cross_entropy for more)",
     )
     group.add_argument(
