@@ -15,6 +15,7 @@ from chainrule.worksheet.markup import (
 )
 from chainrule.worksheet.notation import Notation, Step
 from chainrule.worksheet.typeset import SYMBOLS
+from nn.activations import ACTIVATIONS
 
 
 def forward_steps(n: Notation, l: int) -> list[Step]:
@@ -45,8 +46,9 @@ def forward_steps(n: Notation, l: int) -> list[Step]:
                 )
             )
             f = activation_symbol(name)
-            a_rows = () if name == "linear" else (("=", (Call(f, (Num(zv, n.D, SIG),)),)),)
-            sym_row = ("=", (z,)) if name == "linear" else ("=", (Call(f, (z,)),))
+            identity = ACTIVATIONS[name].is_identity  # a = z: nothing to apply
+            a_rows = () if identity else (("=", (Call(f, (Num(zv, n.D, SIG),)),)),)
+            sym_row = ("=", (z,)) if identity else ("=", (Call(f, (z,)),))
             steps.append(
                 Step(
                     "A",
