@@ -237,9 +237,9 @@ def test_a_registered_cost_goes_through_compare_and_check_derivation(log_cosh):
     X, Y = random_batch(model, 5, "log_cosh", seed=3)
     report = compare(model, X, Y, "log_cosh")
     assert report.ok, str(report)
-    dA = lambda d: {"dA2": np.tanh(d.A[2] - d.Y) / d.m}  # noqa: E731
+    dA = lambda d: {"dA2": np.tanh(d.A[2] - d.Y) / d.m}
     assert check_derivation(dA, model, X, Y, "log_cosh", convention="averaged").ok
-    as_quadratic = lambda d: {"dA2": (d.A[2] - d.Y) / d.m}  # noqa: E731
+    as_quadratic = lambda d: {"dA2": (d.A[2] - d.Y) / d.m}
     assert not check_derivation(as_quadratic, model, X, Y, "log_cosh", convention="averaged").ok
 
 
