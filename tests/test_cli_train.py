@@ -86,8 +86,8 @@ def test_help_documents_every_option(capsys):
 
 def test_help_lists_the_data_sets_losses_and_activations_of_the_library_tables(capsys):
     from nn.activations import ACTIVATIONS
-    from nn.datasets import DATASETS
     from nn.costs import COSTS
+    from nn.datasets import DATASETS
 
     with pytest.raises(SystemExit):
         main(["train", "--help"])

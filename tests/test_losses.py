@@ -243,3 +243,18 @@ def test_cross_entropy_has_one_linear_output_per_class_and_a_record_calls_its_fu
     assert (record.output_activation, record.output_size(5), record.encode(4)) == ("linear", 5, 4)
     outputs, targets = [values([0.5, -1.0]), values([2.0, 0.0])], [1, 0]
     assert record(outputs, targets).data == softmax_cross_entropy(outputs, targets).data
+
+
+def test_binary_cross_entropy_of_vector_outputs_sums_each_examples_terms_as_pytorch():
+    torch = pytest.importorskip("torch")
+    p = [[Value(0.2), Value(0.9)], [Value(0.6), Value(0.3)], [Value(0.5), Value(0.75)]]
+    y = [[0.0, 1.0], [1.0, 0.25], [1.0, 0.0]]
+    C = binary_cross_entropy(p, y)
+    C.backward()
+    tp = torch.tensor([[v.data for v in row] for row in p], dtype=torch.float64, requires_grad=True)
+    theirs = torch.nn.functional.binary_cross_entropy(tp, torch.tensor(y, dtype=torch.float64), reduction="sum") / 3
+    theirs.backward()
+    assert C.data == pytest.approx(theirs.item(), rel=1e-13)
+    assert [v.grad for row in p for v in row] == pytest.approx(tp.grad.flatten().tolist(), rel=1e-12)
+    with pytest.raises(ValueError, match="an output of size 2 needs a target of size 2, got 1"):
+        binary_cross_entropy([p[0]], [[1.0]])
