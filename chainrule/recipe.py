@@ -5,7 +5,7 @@ options, with ``_`` for ``-``, and the same defaults) and checks them all when
 it is made, before any data exist. :func:`train_classifier` then
 
 1. generates the data set (:data:`nn.datasets.DATASETS`) and encodes its
-   classes as the loss wants them (:data:`nn.losses.LOSSES`: ±1 for hinge,
+   classes as the loss wants them (:data:`nn.costs.COSTS`: ±1 for hinge,
    0/1 for the cross-entropies, class indices for cross_entropy);
 2. holds out ``test_fraction`` of the examples for testing;
 3. builds the MLP n_0 → hidden → n_L whose output layer the loss fixes: one
@@ -34,9 +34,9 @@ from autograd.files import write_atomic
 from chainrule.run_folder import RunFolder, prepare_run_folder
 from chainrule.train_settings import TrainSettings
 from nn import serialize
+from nn.costs import COSTS, Cost
 from nn.datasets import DataSet, train_test_split
 from nn.layers import MLP
-from nn.losses import LOSSES, LossRecord
 from nn.optim import Optimizer, linear_decay
 from nn.train import History, evaluate, fit
 
@@ -110,7 +110,7 @@ def train_classifier(
         raise ImportError("the pictures of a run need matplotlib: pip install 'chainrule[train]'")
     folder = prepare_run_folder(out, force) if out is not None else None
     try:
-        run = _train(settings, settings.dataset, LOSSES[settings.loss_name], progress, report)
+        run = _train(settings, settings.dataset, COSTS[settings.loss_name], progress, report)
         if folder is not None:
             run.files = _write_run(folder, run, report)
     except BaseException:
@@ -127,7 +127,7 @@ def _silent(line: str) -> None:
 def _train(
     s: TrainSettings,
     dataset: DataSet,
-    loss: LossRecord,
+    loss: Cost,
     progress: bool | None,
     report: Callable[[str], None],
 ) -> TrainingRun:

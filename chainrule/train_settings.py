@@ -26,9 +26,9 @@ from typing import Any
 
 from nn.activations import ACTIVATIONS, per_hidden_layer
 from nn.checks import positive_int, positive_number
+from nn.costs import COSTS
 from nn.datasets import DATASETS, DataSet
 from nn.layers import INITS, parameter_count
-from nn.losses import LOSSES
 from nn.optim import OPTIMIZERS, OptimizerRecord
 
 HYPERPARAMETER_DEFAULTS = {"momentum": 0.9}
@@ -82,7 +82,7 @@ class TrainSettings:
         activation: f of the hidden layers: a name of :data:`nn.activations.ACTIVATIONS`
             for all of them, or a tuple of names, one per hidden layer.
         init: Weight initialisation, one of :data:`nn.layers.INITS`.
-        loss: A loss of :data:`nn.losses.LOSSES`, or None: hinge for two
+        loss: A loss of :data:`nn.costs.COSTS`, or None: hinge for two
             classes, cross_entropy for more.
         optimizer: A name of :data:`nn.optim.OPTIMIZERS`.
         lr: The learning rate α > 0 (every optimizer has one).
@@ -131,7 +131,7 @@ class TrainSettings:
         self._check_optimizer_options()
         _choice(self.schedule, SCHEDULES, "schedule")
         if self.loss is not None:
-            _choice(self.loss, LOSSES, "loss")
+            _choice(self.loss, COSTS, "loss")
         for name in ("samples", "epochs", "batch_size", "max_samples", "max_parameters"):
             positive_int(getattr(self, name), name)
         if self.noise is not None:
@@ -191,7 +191,7 @@ class TrainSettings:
             ValueError: A one-output loss for a data set of more than two classes.
         """
         try:
-            outputs = LOSSES[self.loss_name].output_size(self.dataset.classes)
+            outputs = COSTS[self.loss_name].output_size(self.dataset.classes)
         except ValueError as error:
             raise ValueError(f"{self.data}: {error}") from None
         return [*self.hidden, outputs]

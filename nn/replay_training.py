@@ -2,7 +2,7 @@ r"""Training by replay: one traced tape per batch size, run for every batch of e
 
 A batch's cost C_B = loss(outputs, targets) + λ Σ_θ θ² builds a graph of the
 same shape for every batch of the same size, when the loss's shape does not
-depend on the targets (:attr:`nn.losses.LossRecord.replayable`) and every
+depend on the targets (:attr:`nn.costs.Cost.replayable`) and every
 activation is one of the registry's. :func:`autograd.trace` records that
 graph once, with the parameters, the batch's inputs and its targets as the
 tape's inputs; each step then replays it on floats, with no ``Value`` per
@@ -17,24 +17,25 @@ from collections.abc import Sequence
 
 from autograd import Tape, TraceError, Value, trace
 from nn.activations import registered
+from nn.costs import COSTS, Cost, Loss
 from nn.layers import MLP
-from nn.losses import LOSSES, Loss, LossRecord, l2_penalty
+from nn.losses import l2_penalty
 from nn.module import checked_inputs
 from nn.optim import Optimizer
 
 
-def _loss_record(loss: str | Loss) -> LossRecord | None:
-    """The record of :data:`nn.losses.LOSSES` of a loss given by name or by its function."""
+def _loss_record(loss: str | Loss) -> Cost | None:
+    """The record of :data:`nn.costs.COSTS` of a loss given by name or by its function."""
     if isinstance(loss, str):
-        return LOSSES.get(loss.lower().replace("-", "_"))
-    return next((r for r in LOSSES.values() if r.function is loss), None)
+        return COSTS.get(loss.lower().replace("-", "_"))
+    return next((r for r in COSTS.values() if r.function is loss), None)
 
 
 def replay_refusal(model: MLP, loss: str | Loss, optimizer: Optimizer) -> str | None:
     """Why this run cannot be replayed, or None when it can."""
     record = _loss_record(loss)
     if record is None or not record.replayable or record.target_numbers is None:
-        replayable = ", ".join(name for name, r in LOSSES.items() if r.replayable)
+        replayable = ", ".join(name for name, r in COSTS.items() if r.replayable)
         return f"the loss {getattr(record, 'name', loss)!r} builds a graph that depends on the targets (replayable: {replayable})"
     if not isinstance(model, MLP) or not all(
         registered(neuron.f) is not None for layer in model.layers for neuron in layer.neurons
@@ -51,7 +52,7 @@ class ReplayedSteps:
     Every batch goes through the checks of graph mode before it is replayed:
     each input through the model's own input check
     (:func:`nn.module.checked_inputs`), each target through the loss's
-    (:attr:`nn.losses.LossRecord.target_numbers`), so a replayed run refuses
+    (:attr:`nn.costs.Cost.target_numbers`), so a replayed run refuses
     what graph mode refuses, with the same message. Values in ``X`` or ``y``
     are read by their numbers.
     """

@@ -30,8 +30,9 @@ from typing import Any
 from autograd import Value, no_grad
 from autograd.files import write_atomic
 from nn.checks import positive_int
+from nn.costs import Loss, resolve_loss
 from nn.layers import MLP
-from nn.losses import Loss, l2_penalty, resolve_loss
+from nn.losses import l2_penalty
 from nn.optim import Optimizer
 from nn.replay_training import ReplayedSteps, replay_refusal
 
@@ -295,7 +296,7 @@ def fit(
         X: Training examples, one per row.
         y: Their targets, in the loss's convention (±1 for ``"hinge"``, 0/1 for
             the binary cross-entropies, class indices for ``"cross_entropy"``).
-        loss: A name of :data:`nn.losses.LOSSES` or a loss function.
+        loss: A name of :data:`nn.costs.COSTS` or a loss function.
         optimizer: An optimizer over ``model.parameters()``.
         epochs: Passes over the data.
         batch_size: Examples per step (the last batch of an epoch may be smaller).

@@ -91,18 +91,18 @@ def test_help_documents_every_option(capsys):
 
 def test_help_lists_the_data_sets_losses_and_activations_of_the_library_tables(capsys):
     from nn.activations import ACTIVATIONS
+    from nn.costs import COSTS
     from nn.datasets import DATASETS
-    from nn.losses import LOSSES
 
     with pytest.raises(SystemExit):
         main(["train", "--help"])
     text = capsys.readouterr().out
     for record in DATASETS.values():
         assert f"  {record.name:<8} {record.summary}: {record.inputs} inputs, {record.classes} classes" in text
-    for record in LOSSES.values():
+    for record in COSTS.values():
         assert f"  {record.name:<14} " in text and f"labels {record.labels} ({record.summary})" in text
     assert " ".join(", ".join(ACTIVATIONS).split()) in " ".join(text.split())
-    assert "{" + ",".join(LOSSES) + "}" in text and "{" + ",".join(DATASETS) + "}" in text
+    assert "{" + ",".join(COSTS) + "}" in text and "{" + ",".join(DATASETS) + "}" in text
 
 
 @pytest.mark.parametrize(

@@ -344,9 +344,7 @@ def test_answers_file_that_is_not_its_own_solution_is_refused(tmp_path):
 def test_command_settings_match_the_libraries():
     from chainrule.commands import worksheet as cli
     from chainrule.worksheet import problem
-    from nn.analytic import COSTS
 
-    assert cli.COSTS == COSTS
     assert cli.MAX_DECIMALS == problem.MAX_DECIMALS
 
 
@@ -356,3 +354,15 @@ def test_the_chainrule_command_has_the_worksheet_subcommand(tmp_path, capsys):
     sheet = tmp_path / "sheet.md"
     assert main(["worksheet", "--sizes", "2,2,1", "--seed", "3", "-o", str(sheet)]) == 0
     assert sheet.read_text(encoding="utf-8").startswith("# Backpropagation by hand: a 2-2-1 network")
+
+
+@pytest.mark.parametrize(
+    ("output", "low", "high"),
+    [("sigmoid", 0.05, 0.95), ("tanh", -0.9, 0.9), ("linear", -1.0, 1.0), ("relu", 0.05, 1.0)],
+)
+def test_targets_are_drawn_where_the_output_activation_reaches(output, low, high):
+    from chainrule.worksheet.problem import target_interval
+
+    assert target_interval(output) == pytest.approx((low, high))
+    problem = random_problem([2, 2, 3], ["tanh", output], examples=4, seed=1)
+    assert low <= problem.Y.min() and problem.Y.max() <= high

@@ -19,15 +19,16 @@ from chainrule.arguments import (
 )
 from chainrule.commands import COMMANDS
 from nn.activations import ACTIVATIONS
+from nn.costs import COSTS, array_costs
 
 
-def _costs() -> tuple[str, ...] | None:
-    """The costs of ``nn.analytic`` (None when NumPy is missing: ``run_check`` says so)."""
-    try:
-        from nn.analytic import COSTS
-    except ImportError:
-        return None
-    return tuple(COSTS)
+def _cost_help() -> str:
+    """Each cost the equations know, with its batch convention, from its record."""
+    return "; ".join(
+        f"{name}: {COSTS[name].summary}"
+        + (f" (needs a {COSTS[name].output_activation} output)" if COSTS[name].on_arrays().pair_required else "")
+        for name in array_costs()
+    )
 
 
 _CHECK_MAX_WORK = 50_000
@@ -56,7 +57,7 @@ def add_parser(commands: Any) -> None:
         help="hidden layer sizes, comma-separated, or none (default 4,3)",
     )
     check.add_argument(
-        "--outputs", type=positive_int_argument, default=1, help="output size n_L (default 1; bce needs 1)"
+        "--outputs", type=positive_int_argument, default=1, help="output size n_L (default 1)"
     )
     check.add_argument(
         "--activation",
@@ -69,14 +70,14 @@ def add_parser(commands: Any) -> None:
     check.add_argument(
         "--output-activation",
         choices=sorted(ACTIVATIONS),
-        help="activation of the output layer (default: sigmoid for bce, else --activation)",
+        help="activation of the output layer (default: the one the cost needs, as sigmoid for bce, "
+        "else --activation)",
     )
     check.add_argument(
         "--cost",
         default="quadratic",
-        choices=_costs(),
-        help="quadratic: 1/(2m) sum ||y - a||^2; mse: 1/(m n_L) sum (y - a)^2; "
-        "bce: binary cross-entropy on a sigmoid output (default quadratic)",
+        choices=array_costs(),
+        help=f"{_cost_help()} (default quadratic)",
     )
     check.add_argument("--batch", type=positive_int_argument, default=5, help="batch size m (default 5)")
     check.add_argument(
@@ -118,13 +119,14 @@ def run_check(args: argparse.Namespace) -> int:
     from nn.layers import MLP, parameter_count
 
     hidden = [args.activation] if isinstance(args.activation, str) else args.activation
-    output_activation = args.output_activation or ("sigmoid" if args.cost == "bce" else hidden[-1])
-    if args.cost == "bce" and (output_activation != "sigmoid" or args.outputs != 1):
-        print(
-            "chainrule check: error: --cost bce needs one sigmoid output "
-            "(--outputs 1 --output-activation sigmoid)",
-            file=sys.stderr,
-        )
+    cost = COSTS[args.cost]
+    output_activation = args.output_activation or (
+        cost.output_activation if cost.on_arrays().pair_required else hidden[-1]
+    )
+    try:
+        cost.check_output(output_activation)
+    except ValueError as error:
+        print(f"chainrule check: error: {error} (--output-activation {cost.output_activation})", file=sys.stderr)
         return 2
     sizes = [*args.hidden, args.outputs]
     work = parameter_count(args.inputs, sizes) * args.batch

@@ -3,7 +3,7 @@
 The options are the fields of :class:`chainrule.train_settings.TrainSettings` (with
 ``-`` for ``_``) and take their defaults from it; the choices of ``--data``,
 ``--loss``, ``--activation`` and ``--optimizer`` and the tables of the help are
-:data:`nn.datasets.DATASETS`, :data:`nn.losses.LOSSES`,
+:data:`nn.datasets.DATASETS`, :data:`nn.costs.COSTS`,
 :data:`nn.activations.ACTIVATIONS` and :data:`nn.optim.OPTIMIZERS`; each
 optimizer hyperparameter of :data:`nn.optim.OPTIMIZERS` is one option
 (``--lr``, ``--momentum``, ``--beta1``, ...), checked by its record. :func:`run_train` builds the settings and
@@ -30,8 +30,8 @@ from nn.activations import ACTIVATIONS
 
 def _train_description() -> str:
     """``chainrule train --help``'s text, with the tables of data sets and losses."""
+    from nn.costs import COSTS
     from nn.datasets import DATASETS
-    from nn.losses import LOSSES
 
     data = "\n".join(
         f"  {d.name:<8} {d.summary}: {d.inputs} inputs, {d.classes} classes" for d in DATASETS.values()
@@ -40,7 +40,7 @@ def _train_description() -> str:
         f"  {r.name:<14} "
         + ("one linear output per class" if r.per_class else f"one {r.output_activation} output")
         + f", labels {r.labels} ({r.summary})"
-        for r in LOSSES.values()
+        for r in COSTS.values()
     )
     return f"""\
 Train a multilayer perceptron on a small data set with chainrule's scalar
@@ -153,10 +153,10 @@ def _add_model_options(group: Any, defaults: Any) -> None:
 def _add_training_options(group: Any, defaults: Any) -> None:
     """The options of training: --loss --optimizer, its hyperparameters, --schedule --l2 --epochs ..."""
     from chainrule.train_settings import SCHEDULES
-    from nn.losses import LOSSES
+    from nn.costs import COSTS
 
     group.add_argument(
-        "--loss", choices=list(LOSSES), default=defaults.loss,
+        "--loss", choices=list(COSTS), default=defaults.loss,
         help="the loss, see above (default: hinge for two classes, cross_entropy for more)",
     )
     _add_optimizer_options(group, defaults)

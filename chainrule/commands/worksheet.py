@@ -15,9 +15,8 @@ from typing import Any
 from chainrule.arguments import argument_type
 from chainrule.commands import COMMANDS
 from nn.checks import positive_int, positive_number
+from nn.costs import COSTS, array_costs
 
-COSTS = ("quadratic", "mse", "bce")
-"""The costs of :mod:`nn.analytic` (not imported here: ``chainrule --help`` needs no NumPy)."""
 MAX_DECIMALS = 6
 """As :data:`chainrule.worksheet.problem.MAX_DECIMALS` (checked there)."""
 
@@ -60,7 +59,10 @@ def add_parser(commands: Any) -> None:
         help="one activation for every layer, or one per layer 1..L: tanh,sigmoid (default sigmoid)",
     )
     problem.add_argument(
-        "--cost", choices=COSTS, help="quadratic 1/(2m), mse 1/(m n_L) or bce (default quadratic)"
+        "--cost",
+        choices=array_costs(),
+        help=", ".join(f"{name} {COSTS[name].on_arrays().batch}" for name in array_costs())
+        + " (default quadratic)",
     )
     problem.add_argument(
         "--lr",
