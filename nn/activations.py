@@ -37,6 +37,26 @@ chainrule needs to know about it, so that an activation is defined once:
   ``t.apply(name, z)``, another activation of z (σ(z) in swish's f′: its
   symbol, or its value when the sheet substitutes numbers).
 
+Softmax is not in :data:`ACTIVATIONS`: it is not a function of one neuron's z
+but of the whole layer's, a^L_j = e^{z^L_j} / Σ_k e^{z^L_k}, so a neuron cannot
+apply it and its derivative is a Jacobian, not a number per neuron,
+
+    ∂a_j/∂z_k = a_j (δ_jk − a_k).
+
+It is the one record of :data:`LAYERWISE` (``elementwise=False``): f on arrays
+is column by column (one example per column), ``jacobian_array`` gives each
+column's Jacobian, ``f_layer`` is softmax on a layer's list of Values (the
+engine's graph), and ``df_array`` and ``f`` refuse to be called. It is only
+ever the OUTPUT layer of the equations (:mod:`nn.analytic`) and of the
+worksheets, over a model whose last layer is linear (its z^L are the logits,
+which is how ``nn`` trains with softmax: the ``cross_entropy`` loss takes the
+logits). The cost ``cross_entropy`` pairs with it on arrays
+(:data:`nn.costs.COSTS`: BP1 is δ^L = (a^L − y)/m, the Jacobian contracted
+with −y/a); any other cost on a softmax output goes through the Jacobian,
+δ^L_i = J_iᵀ ∇_a C per example i. The MLP, its serialization, the PyTorch
+bridge and the command line's ``--activation`` know the elementwise records
+only; :func:`array_activation` finds either kind by name for the equations.
+
 How to use it::
 
     from nn.activations import ACTIVATIONS, lookup, registered
@@ -70,6 +90,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
+import autograd
 from autograd import Value
 from autograd.ops import LEAKY_RELU_SLOPE, OPS
 
@@ -107,6 +128,12 @@ class Activation:
         output_range: (low, high), the values f takes (±inf when unbounded).
         slope: The default slope α of a leaky ReLU (None for the others).
         kink: True when f' jumps at z = 0 (f is not differentiable there).
+        elementwise: False for a function of the whole layer (softmax): it has
+            no f′ per neuron but a Jacobian, and is only an output layer.
+        jacobian_array: For a layer-wise f, ``jacobian_array(z, xp)`` of z
+            (n, m): shape (m, n, n), entry [i, j, k] = ∂a_j/∂z_k of example i.
+        f_layer: For a layer-wise f, f on a layer's list of z Values
+            (returns the list of a Values).
 
     A record is callable: ``activation(z)`` is ``activation.f(z)``.
     """
@@ -123,6 +150,9 @@ class Activation:
     output_range: tuple[float, float]
     slope: float | None = None
     kink: bool = False
+    elementwise: bool = True
+    jacobian_array: ArrayFunction | None = None
+    f_layer: Callable[[Sequence[Value]], list[Value]] | None = None
 
     def __call__(self, z: Value) -> Value:
         """f(z) on a ``Value``."""
@@ -251,6 +281,87 @@ ALIASES: dict[str, str] = {"silu": "swish", "identity": "linear"}
 """Other accepted names -> canonical name."""
 
 _BUILT_IN = frozenset(ACTIVATIONS)
+
+
+# -- softmax: a function of the whole layer ---------------------------------------------------
+
+
+def softmax_values(z: Sequence[Value]) -> list[Value]:
+    r"""a_j = e^{z_j} / Σ_k e^{z_k} on a layer's Values (the engine differentiates it).
+
+    # NOTE: numerical stability: e^{z_j − M} / Σ_k e^{z_k − M} with M = max_k z_k
+    (a constant): no exponent is positive, nothing overflows, the value and the
+    gradient are unchanged.
+    """
+    shift = max(z_k.data for z_k in z)
+    e = [(z_k - shift).exp() for z_k in z]
+    total = autograd.sum(e)
+    return [e_j / total for e_j in e]
+
+
+def _softmax_array(z: Any, xp: Any) -> Any:
+    r"""Softmax of each column of z (n, m), shifted by the column's largest z (no overflow)."""
+    e = xp.exp(z - xp.max(z, axis=0, keepdims=True))
+    return e / xp.sum(e, axis=0, keepdims=True)
+
+
+def _softmax_jacobian_array(z: Any, xp: Any) -> Any:
+    r"""J[i, j, k] = ∂a_j/∂z_k = a_j (δ_jk − a_k) of column i: shape (m, n, n)."""
+    a = _softmax_array(z, xp).T  # (m, n): row i is example i's a
+    return a[:, :, None] * (xp.eye(a.shape[1])[None, :, :] - a[:, None, :])
+
+
+def _layerwise_refusal(name: str, what: str) -> Callable[..., Any]:
+    def refuse(*args: Any) -> Any:
+        raise ValueError(
+            f"{name} is a function of the whole layer, not of one z: it has no {what}; "
+            f"use f_layer (Values) or f_array and jacobian_array (arrays), in the output layer only"
+        )
+
+    return refuse
+
+
+def _typeset_softmax(t: Any, z: tuple, zs: Sequence[tuple] | None = None) -> tuple:
+    """exp(z_j) / (exp(z_1) + ... + exp(z_n)), or / Σ_k exp(z_k) without ``zs``."""
+    if zs is None:
+        den = (t.Op("Σ_k"), t.Call("exp", (t.Sym("z", "", "k"),)))
+    else:
+        den = tuple(node for k, z_k in enumerate(zs) for node in ((t.Op("+"),) if k else ()) + (t.Call("exp", z_k),))
+    return (t.Frac((t.Call("exp", z),), den),)
+
+
+def _typeset_softmax_jacobian(t: Any, z: tuple, a: tuple) -> tuple:
+    """∂a_j/∂z_k = a_j (δ_jk − a_k)."""
+    return (*a, t.Op("("), t.Sym("δ", "", "jk"), t.Op("−"), t.Sym("a", "", "k"), t.Op(")"))
+
+
+SOFTMAX = Activation(
+    "softmax", _layerwise_refusal("softmax", "f of one Value"),
+    _softmax_array, _layerwise_refusal("softmax", "f′ per neuron (its derivative is the Jacobian)"),
+    "Softmax", None, "softmax", _typeset_softmax, _typeset_softmax_jacobian, (0.0, 1.0),
+    elementwise=False, jacobian_array=_softmax_jacobian_array, f_layer=softmax_values,
+)
+"""Softmax over a layer (see the module docstring): only an output layer, of the equations and worksheets."""
+
+LAYERWISE: dict[str, Activation] = {SOFTMAX.name: SOFTMAX}
+"""The functions of a whole layer, by name: softmax. Not in :data:`ACTIVATIONS` (a neuron cannot apply them)."""
+
+
+def array_activation(name: str) -> Activation:
+    """The record of ``name`` for the equations on arrays: an elementwise one or a layer-wise one (softmax).
+
+    Raises:
+        ValueError: An unknown name (the message lists both kinds).
+    """
+    key = name.lower() if isinstance(name, str) else name
+    if key in LAYERWISE:
+        return LAYERWISE[key]
+    try:
+        return lookup(name)
+    except ValueError:
+        raise ValueError(
+            f"unknown activation {name!r}; expected one of: {', '.join([*ACTIVATIONS, *LAYERWISE])}"
+        ) from None
 
 
 def register(activation: Activation) -> Activation:

@@ -23,6 +23,8 @@ name       L_i                            batch convention      ∂L_i/∂a_i
 quadratic  ½ ||y_i − a_i||²               1/(2m) Σ_i ||…||²     a_i − y_i
 mse        (1/n_L) Σ_j (y_ji − a_ji)²     1/(m n_L) Σ_i Σ_j     2 (a_i − y_i) / n_L
 bce        −Σ_j [y ln a + (1−y) ln(1−a)]  −1/m Σ_i Σ_j          (a − y) / (a (1 − a))
+cross_     −Σ_j y_j ln a_j = −ln a_{y_i}  −1/m Σ_i               −y / a
+entropy    (y_i one-hot, a_i a softmax)
 ========== ============================== ===================== =====================
 
 A cost may pair with its output activation: then BP1 is not ∇_a C ⊙ f′(z^L)
@@ -31,6 +33,20 @@ output, σ′ cancels and ∂L_i/∂z_i = a_i − y_i. The pair is given as a wh
 (L_i as a function of z_i), so an output activation that is not elementwise
 (a softmax, whose Jacobian is not diagonal) fits the same record: its cost
 gives the pair's δ^L and BP1 never needs f′.
+
+Softmax with cross-entropy is such a pair. The softmax is the record
+:data:`nn.activations.SOFTMAX` (a function of the whole layer, not in
+``ACTIVATIONS``); the cost's ``output_activation`` stays ``"linear"``, because
+on Values the loss (:func:`nn.losses.softmax_cross_entropy`) takes the logits
+z^L of a linear output layer, as training does, while on arrays the output
+layer is the softmax (``CostArrays.output``): A^L = softmax(Z^L), C = −(1/m)
+Σ_i ln a^L_{y_i,i}, and BP1 of the pair is δ^L = (A^L − Y)/m, Y one-hot (the
+averaged convention; A^L − Y per example). The targets are one-hot columns
+(``one_hot``; a vector of m class indices is read as them:
+:meth:`CostArrays.target_columns`), and the loss on Values takes each
+column's class index (:meth:`CostArrays.targets_on_values`). Any other cost
+on a softmax output goes through the softmax's Jacobian in BP1
+(:func:`nn.analytic.output_error`).
 
 Array functions take the array module ``xp`` (NumPy) as an argument, and the
 sheet's typesetting functions a typesetter ``t`` (the worksheet's, see
@@ -101,6 +117,11 @@ class CostArrays:
         label_values: The targets are labels, drawn from these values (0 and 1);
             None: real targets in the output activation's range.
         target_range: The interval every target must lie in, or None.
+        output: The output layer on arrays when it is not ``output_activation``
+            (the loss on Values then takes that layer's z^L): ``"softmax"`` for
+            cross_entropy. None: the output layer is ``output_activation``.
+        one_hot: The targets are one-hot columns, one class per example
+            (:meth:`target_columns` reads a vector of class indices as them).
     """
 
     batch: str
@@ -116,6 +137,8 @@ class CostArrays:
     pair_required: bool = False
     label_values: tuple[float, ...] | None = None
     target_range: tuple[float, float] | None = None
+    output: str | None = None
+    one_hot: bool = False
 
     def value(self, A: Any, Y: Any, xp: Any) -> float:
         """C = (1/m) Σ_i L_i of the batch."""
@@ -126,10 +149,67 @@ class CostArrays:
         return self.example_gradient(A, Y, xp) / A.shape[1]
 
     def draw_targets(self, rng: Any, shape: tuple[int, int], low: float, high: float, xp: Any) -> Any:
-        """Random targets of ``shape``: labels from :attr:`label_values`, else U(low, high)."""
+        """Random targets of ``shape`` (n_L, m): labels, or U(low, high).
+
+        One-hot columns (:attr:`one_hot`) hold every one of the n_L classes
+        when m >= n_L; labels from :attr:`label_values` (0 and 1) hold every
+        value in each row when m >= 2. Both: each class (value) is dealt once
+        per round of n_L (of the values), in a random order, the rounds
+        shuffled together, so no class is left out that the batch has room for.
+        """
+        n_L, m = shape
+        if self.one_hot:
+            return xp.eye(n_L)[:, _dealt(rng, n_L, m)]
         if self.label_values is not None:
-            return xp.asarray(self.label_values, dtype=float)[rng.integers(0, len(self.label_values), shape)]
+            values = xp.asarray(self.label_values, dtype=float)
+            return xp.stack([values[_dealt(rng, len(values), m)] for _ in range(n_L)])
         return rng.uniform(low, high, shape)
+
+    def target_columns(self, Y: Any, n_L: int, xp: Any) -> Any:
+        """``Y`` as the (n_L, m) array of targets the equations take.
+
+        For one-hot targets a vector of m class indices 0..n_L-1 becomes
+        one-hot columns, and a (n_L, m) array must hold one-hot columns; other
+        costs read a vector of m numbers as one output (1, m).
+
+        Raises:
+            ValueError: A class index out of 0..n_L-1 or not whole, or a column
+                that is not one-hot (each named).
+        """
+        Y = xp.asarray(Y, dtype=float)
+        if not self.one_hot:
+            return Y.reshape(1, -1) if Y.ndim == 1 else Y
+        if Y.ndim == 1:
+            bad = [i for i, y in enumerate(Y.tolist()) if not (y == int(y) and 0 <= y < n_L)]
+            if bad:
+                raise ValueError(
+                    f"Y[{bad[0]}] is {Y[bad[0]]!r}: class labels must be indices 0..{n_L - 1} "
+                    f"(one per example), or Y one-hot columns of shape (n_L, m) = ({n_L}, m)"
+                )
+            return xp.eye(n_L)[:, Y.astype(int)]
+        if Y.ndim == 2 and Y.shape[0] == n_L:
+            one_hot = xp.all((Y == 0) | (Y == 1), axis=0) & (xp.sum(Y, axis=0) == 1)
+            if not xp.all(one_hot):
+                i = int(xp.argmin(one_hot))
+                raise ValueError(
+                    f"column {i} of Y is {Y[:, i].tolist()}: each column must be one-hot (a single 1, "
+                    "the example's class), or give Y as a vector of m class indices"
+                )
+        return Y
+
+    def targets_on_values(self, Y: Any) -> list:
+        """One target per example (column of ``Y``) as the loss on Values takes it:
+        the class index for one-hot targets, else the column's numbers."""
+        if self.one_hot:
+            return [int(i) for i in Y.argmax(axis=0)]
+        return [[float(y) for y in Y[:, i]] for i in range(Y.shape[1])]
+
+
+def _dealt(rng: Any, k: int, m: int) -> Any:
+    """m draws from 0..k-1: rounds of a random permutation of all k, cut to m, shuffled.
+    Every value appears when m >= k; each equally often on average."""
+    rounds = -(-m // k)
+    return rng.permutation([v for _ in range(rounds) for v in rng.permutation(k)][:m])
 
 
 @dataclass(frozen=True)
@@ -203,19 +283,25 @@ class Cost:
             )
         return self.arrays
 
+    @property
+    def array_output(self) -> str:
+        """The output layer on arrays: ``arrays.output`` (softmax for cross_entropy), else :attr:`output_activation`."""
+        return self.arrays.output or self.output_activation if self.arrays is not None else self.output_activation
+
     def pairs_with(self, output_activation: str) -> bool:
         """True when BP1 is the pair's simplified δ^L (the cost has one for this output activation)."""
         return (
             self.arrays is not None
             and self.arrays.paired_delta is not None
-            and output_activation == self.output_activation
+            and output_activation == self.array_output
         )
 
     def check_output(self, output_activation: str) -> None:
-        """A ValueError when the cost cannot take this output activation (bce needs a sigmoid)."""
-        if self.arrays is not None and self.arrays.pair_required and output_activation != self.output_activation:
+        """A ValueError when the cost cannot take this output activation on arrays
+        (bce needs a sigmoid, cross_entropy a softmax)."""
+        if self.arrays is not None and self.arrays.pair_required and output_activation != self.array_output:
             raise ValueError(
-                f"cost {self.name!r} needs a {self.output_activation} output layer "
+                f"cost {self.name!r} needs a {self.array_output} output layer "
                 f"({self.labels} targets, {self.summary}), got {output_activation!r}"
             )
 
@@ -287,6 +373,35 @@ BCE = CostArrays(
 )
 
 
+def _cross_entropy_example_loss(A: Any, Y: Any, xp: Any) -> Any:
+    """−Σ_j y_j ln a_j of each column, with y one-hot: −ln a_{y_i}, the log of the class's probability."""
+    return -xp.log(xp.sum(Y * A, axis=0))
+
+
+def _cross_entropy_term(t: Any, a: tuple, y: tuple) -> tuple:
+    return (*y, t.Op("·"), t.Call("ln", a))
+
+
+CROSS_ENTROPY = CostArrays(
+    "1/m",
+    _cross_entropy_example_loss,
+    lambda A, Y, xp: -Y / A,
+    "the cross-entropy C = −1/m Σ_i Σ_j y_j,i ln a^L_j,i = −1/m Σ_i ln a^L_(y_i),i of the softmax "
+    "a^L = softmax(z^L) (y one-hot: the mean of −ln of each example's class probability)",
+    lambda t, m, n_L: (t.Op("−"), *_one_over(t, m)),
+    _cross_entropy_term,
+    lambda t, a, y, m, n_L: _over_m(t, _difference(t, a, y), m),  # δ^L: the Jacobian cancels
+    paired_delta=lambda A, Y, xp: A - Y,
+    paired_words="the softmax's Jacobian a_j (δ_jk − a_k) meets the cross-entropy's −y/a and "
+    "leaves δ^L = (a^L − y)/m",
+    pair_required=True,
+    label_values=(0.0, 1.0),
+    target_range=(0.0, 1.0),
+    output="softmax",
+    one_hot=True,
+)
+
+
 def _signed(c: int) -> int:
     """Class 0/1 as the label -1/+1 of a margin loss."""
     return 2 * c - 1
@@ -312,7 +427,7 @@ _RECORDS = (
     Cost("hinge", hinge_loss, "linear", "-1/+1", _signed, False, "max-margin", replayable=True,
          target_numbers=hinge_target_numbers),
     Cost("cross_entropy", softmax_cross_entropy, "linear", "0..K-1", _unchanged, True,
-         "softmax cross-entropy"),
+         "softmax cross-entropy", arrays=CROSS_ENTROPY),
 )
 # fmt: on
 
