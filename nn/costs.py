@@ -183,7 +183,7 @@ class CostArrays:
             bad = [i for i, y in enumerate(Y.tolist()) if not (y == int(y) and 0 <= y < n_L)]
             if bad:
                 raise ValueError(
-                    f"Y[{bad[0]}] is {Y[bad[0]]!r}: class labels must be indices 0..{n_L - 1} "
+                    f"Y[{bad[0]}] is {float(Y[bad[0]])!r}: class labels must be indices 0..{n_L - 1} "
                     f"(one per example), or Y one-hot columns of shape (n_L, m) = ({n_L}, m)"
                 )
             return xp.eye(n_L)[:, Y.astype(int)]

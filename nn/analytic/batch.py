@@ -70,8 +70,9 @@ def check_batch(
     X = _finite_array(X, "X", "(n_0, m)")
     Y = _finite_array(Y, "Y", "(n_L, m)")
     n_L = model.sizes[-1]
-    Y = Y.reshape(1, -1) if cost is None and Y.ndim == 1 else Y
-    if cost is not None:
+    if cost is None:
+        Y = Y.reshape(1, -1) if Y.ndim == 1 else Y
+    else:
         Y = lookup_cost(cost, arrays=True).on_arrays().target_columns(Y, n_L, np)
     if X.ndim != 2 or X.shape[0] != model.nin:
         transposed = X.ndim == 2 and X.shape[1] == model.nin
