@@ -65,6 +65,13 @@ def add_parser(commands: Any) -> None:
         + " (default quadratic)",
     )
     problem.add_argument(
+        "--classes",
+        type=_typed(int, positive_int, "a positive int"),
+        metavar="K",
+        help="classes K of cross_entropy: a softmax output layer of K outputs, one-hot labels "
+        "(every class appears when --examples >= K); sets n_L (default: the last of --sizes)",
+    )
+    problem.add_argument(
         "--lr",
         type=_typed(float, positive_number, "a positive number"),
         help="learning rate (default 0.5)",
@@ -112,8 +119,21 @@ def _usage_error(args: argparse.Namespace) -> str:
         return ""
     if not (args.output or args.answers):
         return "nothing to write: give -o SHEET.html|.md and/or --answers ANSWERS.json (or --check)"
-    if args.given and (args.sizes or args.examples or args.seed is not None):
-        return "--given gives the sizes and the examples: leave out --sizes, --examples and --seed"
+    if args.given and (args.sizes or args.examples or args.seed is not None or args.classes):
+        return "--given gives the sizes and the examples: leave out --sizes, --examples, --seed and --classes"
+    return _classes_error(args)
+
+
+def _classes_error(args: argparse.Namespace) -> str:
+    """What is wrong with --classes (a per-class cost, at least 2, the last of --sizes), or ``""``."""
+    if args.classes is None:
+        return ""
+    if not COSTS[args.cost or "quadratic"].per_class:
+        return f"--classes is for a cost with one output per class (--cost cross_entropy), not {args.cost or 'quadratic'}"
+    if args.classes < 2:
+        return f"--classes must be at least 2, got {args.classes}"
+    if args.sizes and args.sizes[-1] != args.classes:
+        return f"--classes {args.classes} is n_L, but --sizes ends in {args.sizes[-1]}: one output per class"
     return ""
 
 
@@ -129,8 +149,9 @@ def _problem(args: argparse.Namespace) -> Any:
     }
     if args.given:
         return load_given(args.given, decimals=args.decimals, **settings)
+    sizes = args.sizes or [2, 2, 2]
     return random_problem(
-        args.sizes or [2, 2, 2],
+        [*sizes[:-1], args.classes or sizes[-1]],
         (args.activation or "sigmoid").split(","),
         args.cost or "quadratic",
         0.5 if args.lr is None else args.lr,

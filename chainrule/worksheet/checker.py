@@ -31,7 +31,7 @@ from chainrule.worksheet.notation import LAWS
 from chainrule.worksheet.problem import Problem
 from chainrule.worksheet.solution import QUANTITIES, Solution
 from chainrule.worksheet.steps import worked_steps
-from nn.activations import ACTIVATIONS
+from nn.activations import ACTIVATIONS, array_activation
 from nn.analytic import ForwardPass, cost_value, output_error
 
 SAFETY = 1.5
@@ -126,7 +126,7 @@ def _recompute(problem: Problem, slot: Slot, env: Env) -> np.ndarray:
     if name == "Z":
         return p.W[l - 1] @ env[("A", l - 1)] + p.b[l - 1].reshape(-1, 1)
     if name == "A":
-        return ACTIVATIONS[p.activations[l - 1]].f_array(env[("Z", l)], np)
+        return array_activation(p.activations[l - 1]).f_array(env[("Z", l)], np)  # softmax too
     if name == "C":
         return np.array(cost_value(p.cost, env[("A", L)], p.Y))
     if name == "delta" and l == L:
