@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nn.activations import ACTIVATIONS, LAYERWISE, SOFTMAX, array_activation, lookup
+from nn.activations import ACTIVATIONS, lookup
 from nn.analytic import (
     Network,
     backpropagate,
@@ -25,6 +25,7 @@ from nn.analytic import (
 from nn.analytic.equations import network_for
 from nn.costs import COSTS
 from nn.layers import MLP
+from nn.softmax import LAYERWISE, SOFTMAX, array_activation
 
 torch = pytest.importorskip("torch")
 
@@ -145,9 +146,9 @@ def test_targets_that_are_not_classes_are_refused_by_name(Y, message):
 
 
 def test_cross_entropy_needs_a_linear_output_under_its_softmax_and_softmax_stays_in_the_output_layer():
-    with pytest.raises(ValueError, match="model's output layer is 'sigmoid'.*output_activation='linear'"):
+    with pytest.raises(ValueError, match=r"model's output layer is 'sigmoid'.*output_activation='linear'"):
         compare(MLP(2, [3, 3], "tanh", "sigmoid", seed=0), np.zeros((2, 3)), [0, 1, 2], "cross_entropy")
-    with pytest.raises(ValueError, match="layer 1 has activation 'softmax'.*only an output layer"):
+    with pytest.raises(ValueError, match=r"layer 1 has activation 'softmax'.*only an output layer"):
         Network([np.eye(2), np.eye(2)], [np.zeros((2, 1))] * 2, ["softmax", "softmax"])
     with pytest.raises(ValueError, match="'tanh' is elementwise"):
         network_for(MLP(2, [3, 3], "tanh", "linear", seed=0), "quadratic", "tanh")
@@ -162,7 +163,7 @@ def test_softmax_is_a_layer_function_a_neuron_cannot_apply():
         lookup("softmax")
     with pytest.raises(ValueError, match="no f′ per neuron"):
         SOFTMAX.df_array(np.zeros((2, 1)), np)
-    with pytest.raises(ValueError, match="unknown activation 'softmin'; expected one of: .*softmax"):
+    with pytest.raises(ValueError, match=r"unknown activation 'softmin'; expected one of: .*softmax"):
         array_activation("softmin")
 
 

@@ -31,7 +31,9 @@ def chainrule(*argv: str) -> int:
 
 def pytorch_answers(answers: dict) -> dict:
     """Every number of a softmax cross-entropy sheet in PyTorch float64 (rows = examples for the loss)."""
-    t = lambda x: torch.tensor(x, dtype=torch.float64)  # noqa: E731
+    def t(x):
+        return torch.tensor(x, dtype=torch.float64)
+
     Ws = [t(W).requires_grad_() for W in answers["W"]]
     bs = [t(b).requires_grad_() for b in answers["b"]]
     a, Y = t(answers["X"]), np.array(answers["Y"])
@@ -79,8 +81,8 @@ def test_a_softmax_sheet_2_3_3_with_m_3_and_its_answers_agree_with_pytorch(tmp_p
         np.array(answers["delta"][-1]), (np.array(answers["A"][-1]) - Y) / 3, rtol=1e-13
     )
     sheet = sheet_file.read_text()
-    exp = "\\operatorname{exp}\\left(z^{2}_{%d,1}\\right)"
-    softmax = "\\frac{%s}{%s + %s + %s}" % (exp % 1, exp % 1, exp % 2, exp % 3)
+    exp = [f"\\operatorname{{exp}}\\left(z^{{2}}_{{{k},1}}\\right)" for k in (1, 2, 3)]
+    softmax = f"\\frac{{{exp[0]}}}{{{exp[0]} + {exp[1]} + {exp[2]}}}"
     assert "a^{2}_{1,1} &= " + softmax in sheet  # softmax over the layer's z
     assert "δ^L = (a^L − y)/m" in sheet and "\\delta^{2}_{1,1} &= \\frac{a^{2}_{1,1} - y_{1,1}}{3}" in sheet
 

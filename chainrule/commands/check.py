@@ -18,8 +18,9 @@ from chainrule.arguments import (
     positive_int_argument,
 )
 from chainrule.commands import COMMANDS
-from nn.activations import ACTIVATIONS, LAYERWISE
+from nn.activations import ACTIVATIONS
 from nn.costs import COSTS, Cost, array_costs
+from nn.softmax import LAYERWISE
 
 
 def _cost_help() -> str:

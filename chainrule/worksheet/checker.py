@@ -31,8 +31,9 @@ from chainrule.worksheet.notation import LAWS
 from chainrule.worksheet.problem import Problem
 from chainrule.worksheet.solution import QUANTITIES, Solution
 from chainrule.worksheet.steps import worked_steps
-from nn.activations import ACTIVATIONS, array_activation
+from nn.activations import ACTIVATIONS
 from nn.analytic import ForwardPass, cost_value, output_error
+from nn.softmax import array_activation
 
 SAFETY = 1.5
 """Factor on the propagated rounding."""

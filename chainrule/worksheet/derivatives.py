@@ -16,7 +16,7 @@ import numpy as np
 
 from chainrule.worksheet.markup import SIGNIFICANT, Call, Equation, Frac, Op, Row, Sym, Text, factor
 from chainrule.worksheet.typeset import SYMBOLS, Typesetter
-from nn.activations import array_activation
+from nn.softmax import array_activation
 
 
 def activation_symbol(name: str) -> str:

@@ -19,7 +19,7 @@ from chainrule.worksheet.markup import (
 )
 from chainrule.worksheet.notation import Notation, Step
 from chainrule.worksheet.typeset import SYMBOLS
-from nn.activations import array_activation
+from nn.softmax import array_activation
 
 
 def forward_steps(n: Notation, l: int) -> list[Step]:

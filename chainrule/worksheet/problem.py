@@ -35,11 +35,12 @@ from itertools import pairwise
 
 import numpy as np
 
-from nn.activations import array_activation, lookup
+from nn.activations import lookup
 from nn.analytic import Network, forward
 from nn.analytic.equations import check_cost
 from nn.checks import positive_int, positive_number
 from nn.costs import CostArrays, array_costs, lookup_cost
+from nn.softmax import array_activation
 
 Array = np.ndarray
 

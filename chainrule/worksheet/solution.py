@@ -33,12 +33,12 @@ import numpy as np
 
 from autograd import Value
 from chainrule.worksheet.problem import Problem
-from nn.activations import array_activation
 from nn.analytic import backpropagate, cost_value
 from nn.analytic.engine import batch_cost
 from nn.costs import lookup_cost
 from nn.layers import MLP
 from nn.optim import SGD
+from nn.softmax import array_activation
 
 Array = np.ndarray
 

@@ -37,7 +37,7 @@ from chainrule.worksheet.forward_steps import cost_step, forward_steps
 from chainrule.worksheet.notation import Notation, Section
 from chainrule.worksheet.problem import Problem
 from chainrule.worksheet.solution import Solution
-from nn.activations import array_activation
+from nn.softmax import array_activation
 
 
 def worked_steps(problem: Problem, solution: Solution) -> list[Section]:

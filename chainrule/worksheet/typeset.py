@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.worksheet.markup import Call, Frac, Num, Op, Row, Sym, Text
-from nn.activations import array_activation
+from nn.softmax import array_activation
 
 
 class Typesetter:

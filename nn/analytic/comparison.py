@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nn.activations import array_activation
 from nn.analytic.batch import check_batch
 from nn.analytic.conventions import DESCRIPTIONS
 from nn.analytic.engine import EngineGradients, engine_gradients
@@ -46,6 +45,7 @@ from nn.analytic.equations import (
     per_example_weight_gradients,
 )
 from nn.layers import MLP
+from nn.softmax import array_activation
 
 Array = np.ndarray
 

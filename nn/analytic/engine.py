@@ -10,7 +10,7 @@ its record's loss on Values (:mod:`nn.losses`) over the whole batch and differen
 * the gradients of the weights and biases are ∂C/∂W^l and ∂C/∂b^l (BP4, BP3);
 * the gradients of the output nodes are ∇_A C.
 
-With a softmax output (a function of the whole layer, :data:`nn.activations.SOFTMAX`)
+With a softmax output (a function of the whole layer, :data:`nn.softmax.SOFTMAX`)
 the model's output layer is linear and its outputs are the logits z^L. Paired
 with cross-entropy, the graph is the one training builds: the cost's loss on
 Values takes the logits (:func:`nn.losses.softmax_cross_entropy`, a
@@ -29,11 +29,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from autograd import Value
-from nn.activations import array_activation
 from nn.analytic.batch import check_batch
 from nn.analytic.equations import check_cost, network_for
 from nn.costs import Cost
 from nn.layers import MLP
+from nn.softmax import array_activation
 
 Array = np.ndarray
 

@@ -38,7 +38,7 @@ is twice the first, and so is every gradient.
 f and f' of each layer come from the activation registry
 (:data:`nn.activations.ACTIVATIONS`: ``f_array``, ``df_array``).
 
-A softmax output layer (:data:`nn.activations.SOFTMAX`, a function of the
+A softmax output layer (:data:`nn.softmax.SOFTMAX`, a function of the
 whole layer) is the last entry of ``Network.activations``; the MLP itself has
 a linear output (its z^L are the logits), as ``nn`` trains with softmax, and
 :func:`network_for` puts the softmax on top, from the cost's record
@@ -54,9 +54,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nn.activations import ACTIVATIONS, array_activation, registered
+from nn.activations import ACTIVATIONS, registered
 from nn.costs import Cost, CostArrays, lookup_cost
 from nn.layers import MLP
+from nn.softmax import array_activation
 
 Array = np.ndarray
 
