@@ -116,7 +116,9 @@ def _section_html(section: Section, decimals: int, solved: bool) -> str:
     return "\n".join(parts)
 
 
-def sheet_html(problem: Problem, sections: list[Section], *, solutions: bool = True) -> str:
+def sheet_html(
+    problem: Problem, sections: list[Section], *, solutions: bool = True, ask: str = "numbers"
+) -> str:
     """The whole page (see the module docstring).
 
     Args:
@@ -136,7 +138,7 @@ def sheet_html(problem: Problem, sections: list[Section], *, solutions: bool = T
         "<h2>The problem</h2>",
         f'<figure class="network">{network_svg(problem)}</figure>',
         f'<div class="given">{given}</div>',
-        f"<p>{prose_html(instructions(problem))}</p>",
+        f"<p>{prose_html(instructions(problem, ask))}</p>",
         f"<h2>{'Solution' if solutions else 'Your solution'}</h2>",
         *(_section_html(section, D, solutions) for section in sections),
         "<footer>Every number of this sheet was computed by the four equations of backpropagation "
