@@ -46,10 +46,10 @@ from chainrule.worksheet.solution import QUANTITIES, Solution
 from chainrule.worksheet.steps import worked_steps
 from nn.analytic.conventions import DESCRIPTIONS, check_convention
 
-WORDS = {
-    "X": "X", "Y": "Y", "W": "W", "b": "b", "Z": "z", "A": "a", "C": "C", "delta": "δ",
-    "dW": "∂C/∂w", "db": "∂C/∂b", "W_next": "w after the step", "b_next": "b after the step",
+CONVENTION_WORDS = {
+    "either": "no δ given, or m = 1: the two conventions agree on every number given",
 }
+"""The checker's words for a convention where :data:`nn.analytic.conventions.DESCRIPTIONS` speaks of formulas."""
 
 
 def place(key: str, index: tuple[int, ...]) -> str:
@@ -127,12 +127,14 @@ class CheckReport:
         return self.mistake is None
 
     def __str__(self) -> str:
-        convention = f"Convention: {DESCRIPTIONS[self.convention]}."
+        convention = f"Convention: {CONVENTION_WORDS.get(self.convention) or DESCRIPTIONS[self.convention]}."
         if self.mistake is None:
             return f"all {self.checked} numbers given are right. {convention}"
         notes = []
         if self.carried:
-            notes.append(f"{self.carried} later number{'s' if self.carried != 1 else ''} carry it on correctly")
+            notes.append(
+                f"{self.carried} later number{'s carry' if self.carried != 1 else ' carries'} it on correctly"
+            )
         if self.more:
             notes.append(f"{self.more} more number{'s differ' if self.more != 1 else ' differs'} after it")
         more = f" ({'; '.join(notes)})" if notes else ""

@@ -174,7 +174,7 @@ def diagnose(
     if missing:
         names = ", ".join(f"{SYMBOLS.get(n, n)}^{k}" for n, k in missing)
         return (
-            f"possibly a value carried from a wrong earlier number: it is computed from {names}, "
+            f"a value carried from a wrong earlier number, possibly: it is computed from {names}, "
             "which your file leaves out (the check used the right ones there); write them in to find the slip"
         )
     return "an arithmetic slip in this step: your earlier numbers it is computed from are right"
