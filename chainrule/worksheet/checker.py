@@ -163,7 +163,7 @@ def _student_arrays(
                 array = np.array(part, dtype=float)  # null -> nan
             except (TypeError, ValueError):
                 raise ValueError(
-                    f"{name}[{n}] must be numbers (or null), got {part!r:.60}"
+                    f"{name} of layer {n + 1} must be numbers (or null), got {part!r:.60}"
                 ) from None
             if array.shape != shape:
                 raise ValueError(
