@@ -148,7 +148,7 @@ def test_a_transposed_weight_matrix_in_the_forward_pass_is_named(sheet):
 def test_sigma_where_sigma_prime_was_due_is_named(sheet, layer):
     s, answers = sheet
     e = exact(answers)
-    A1, A2, Z2 = e["A"][0], e["A"][1], e["Z"][1]
+    A2, Z2 = e["A"][1], e["Z"][1]
     if layer == 2:  # BP1 with σ(z^L) for σ′(z^L)
         wrong = [e["delta"][0] * np.nan, (A2 - e["Y"]) / M * sigmoid(Z2)]
         name = "σ where σ′ was due"

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from chainrule.worksheet import answers_problem, make_worksheet, random_problem
+from chainrule.worksheet import answers_problem, make_worksheet
 from tests.test_worksheet import QUANTITIES, chainrule, rounded
 
 SETTINGS = ["--sizes", "2,3,2", "--activation", "tanh,sigmoid", "--examples", "2", "--seed", "3",
@@ -22,7 +22,7 @@ def test_the_answers_file_records_every_setting_and_alone_reproduces_its_sheet(t
         "sizes": [2, 3, 2], "activation": ["tanh", "sigmoid"], "cost": "quadratic", "lr": 0.25,
         "fixed_biases": True, "decimals": 1, "seed": 3, "classes": None,
     }
-    problem, solution = answers_problem(answers)
+    problem, _ = answers_problem(answers)
     again = make_worksheet(problem, seed=answers["seed"])
     assert again.markdown() == (tmp_path / "sheet.md").read_text(encoding="utf-8")
     assert again.answers() == answers
@@ -96,10 +96,13 @@ def test_the_formula_sheet_asks_for_the_formulas_and_its_solution_derives_them(t
     assert r"\frac{\partial  C}{\partial  w^{" in asked
     for bp in ("(BP1)", "(BP2)", "(BP3)", "(BP4)"):
         assert bp in solved and bp not in asked
-    chain = r"\frac{\partial  C}{\partial  a^{%d}_{j}} \cdot  \frac{\partial  a^{%d}_{j}}{\partial  z^{%d}_{j}}" % (L, L, L)
+    chain = (
+        rf"\frac{{\partial  C}}{{\partial  a^{{{L}}}_{{j}}}} \cdot  "
+        rf"\frac{{\partial  a^{{{L}}}_{{j}}}}{{\partial  z^{{{L}}}_{{j}}}}"
+    )
     assert chain in solved  # δ^L as its chain of factors
     if cost == "bce":
         assert r"\frac{a^{2}_{j} - y_{j}}{1}" not in solved and "a^{2}_{j} - y_{j}" in solved
     if L > 1:
-        assert r"w^{%d}_{1j} \delta^{%d}_{1}" % (L, L) in solved  # BP2: column j of W^L
-    assert "L = %d" % L in solved
+        assert rf"w^{{{L}}}_{{1j}} \delta^{{{L}}}_{{1}}" in solved  # BP2: column j of W^L
+    assert f"L = {L}" in solved

@@ -56,10 +56,7 @@ def place(key: str, index: tuple[int, ...]) -> str:
     """Where a number is in the file, counted from 1 as on the sheet: ``Z: layer 1, row 2, column 1``."""
     if key == "C":
         return "C"
-    if key in ("X", "Y"):
-        labels = ("row", "column")
-    else:
-        labels = ("layer", "row", "column")
+    labels = ("row", "column") if key in ("X", "Y") else ("layer", "row", "column")
     return f"{key}: " + ", ".join(f"{label} {i + 1}" for label, i in zip(labels, index))
 
 
