@@ -96,7 +96,7 @@ def test_the_answers_of_a_softmax_sheet_pass_their_own_check(tmp_path, capsys):
     wrong = tmp_path / "wrong.json"
     wrong.write_text(json.dumps({key: filled[key] for key in QUANTITIES}))
     assert chainrule("--check", str(wrong), "--against", str(answers)) == 1
-    assert "A[1][2][0]" in capsys.readouterr().out
+    assert "a^2_{3,1} (A: layer 2, row 3, column 1) is wrong" in capsys.readouterr().out  # counted from 1
 
 
 def test_the_engine_graph_of_a_softmax_sheet_takes_the_logits_and_agrees_with_the_equations():

@@ -34,7 +34,9 @@ from nn.matrices import layer_arrays, matrix
 
 GIVEN_KEYS = ("W", "b", "X", "Y", "activation", "cost", "lr", "fixed_biases", "decimals", "sizes")
 """The keys a given file may set."""
-ANSWER_KEYS = ("format", "version", "Z", "A", "C", "delta", "dW", "db", "W_next", "b_next")
+ANSWER_KEYS = (
+    "format", "version", "sheet", "seed", "classes", "Z", "A", "C", "delta", "dW", "db", "W_next", "b_next"
+)
 """The keys of an answers file that a given file ignores."""
 
 DEFAULTS: dict[str, Any] = {
