@@ -42,7 +42,7 @@ import os
 from itertools import islice
 from typing import Any, Union
 
-from autograd.files import write_atomic
+from autograd.files import NotARegularFile, read_limited, write_atomic
 from nn.activations import ACTIVATIONS, is_named, lookup
 from nn.checks import positive_int
 from nn.layers import MLP, parameter_count, parameter_names
@@ -217,6 +217,15 @@ def from_dict(description: Any, source: str = "model description", *, max_parame
     return model
 
 
+def model_json(model: MLP) -> str:
+    """The text :func:`save` writes: :func:`to_dict` as JSON, one field per line.
+
+    Raises:
+        TypeError, ValueError: See :func:`to_dict`.
+    """
+    return json.dumps(to_dict(model), indent=1, allow_nan=False) + "\n"
+
+
 def save(model: MLP, path: PathLike) -> None:
     """Write ``model`` to ``path`` as JSON, atomically (temporary file, then rename).
 
@@ -229,22 +238,20 @@ def save(model: MLP, path: PathLike) -> None:
         TypeError, ValueError: See :func:`to_dict` (nothing is written).
         OSError: The directory is missing or not writable (nothing is written).
     """
-    text = json.dumps(to_dict(model), indent=1, allow_nan=False) + "\n"
-    write_atomic(path, text)
+    write_atomic(path, model_json(model))
 
 
 def _read_text(path: PathLike, source: str, max_bytes: int) -> str:
-    """The file's text, refused beyond ``max_bytes`` or when it is not UTF-8."""
-    too_big = (
-        f"{source} is larger than the limit of {max_bytes:,} bytes for a model file; if it is one, "
-        "load(path, max_bytes=...) lifts the limit"
-    )
-    with open(path, "rb") as f:
-        if os.fstat(f.fileno()).st_size > max_bytes:
-            raise ValueError(too_big)
-        data = f.read(max_bytes + 1)  # a pipe or a growing file has no honest size
-    if len(data) > max_bytes:
-        raise ValueError(too_big)
+    """The file's text (:func:`autograd.files.read_limited`), refused beyond ``max_bytes`` or when it is not UTF-8."""
+    try:
+        data = read_limited(path, max_bytes, "model file")
+    except NotARegularFile:
+        raise
+    except ValueError:
+        raise ValueError(
+            f"{source} is larger than the limit of {max_bytes:,} bytes for a model file; if it is one, "
+            "load(path, max_bytes=...) lifts the limit"
+        ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -280,7 +280,8 @@ def check_answers(
         The number of numbers checked and the first wrong one (None when all are right).
 
     Raises:
-        ValueError: A file that is not this schema, belongs to another problem, or has a wrong shape.
+        ValueError: A file that is not this schema, belongs to another problem, has a wrong
+            shape, or gives no number at all (nothing to check).
     """
     key = answers_dict(problem, solution)
     check_format(filled, "the filled file")
@@ -323,4 +324,9 @@ def check_answers(
                     d,
                 )
             )
+    if checked == 0:
+        raise ValueError(
+            "nothing to check: it gives no number (every key is missing or null); "
+            "fill in the numbers of the sheet, in the keys of the answers file"
+        )
     return CheckReport(checked, wrong[0] if wrong else None, max(len(wrong) - 1, 0))

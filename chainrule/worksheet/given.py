@@ -21,14 +21,15 @@ take precedence over the file's.
 from __future__ import annotations
 
 import json
+import math
 import numbers
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from autograd.files import NotARegularFile, read_limited
 from chainrule.worksheet.problem import MAX_GIVEN_BYTES, Problem, given_decimals
 from nn.matrices import layer_arrays, matrix
 
@@ -46,18 +47,61 @@ DEFAULTS: dict[str, Any] = {
 """Settings a given file may leave out."""
 
 
-def read_json(path: str | os.PathLike[str], what: str) -> Any:
-    """The JSON in ``path`` (at most :data:`MAX_GIVEN_BYTES`), or a ValueError naming the file."""
-    path = Path(path)
+class _NumberRefused(ValueError):
+    """A number in a worksheet file that no float can hold."""
+
+
+def _excerpt(text: str, limit: int = 24) -> str:
+    """``text`` cut to ``limit`` characters, with its length when cut (a file's content may be huge)."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def _json_int(text: str) -> int:
+    """An integer of a worksheet file, refused when no float holds it (it is used as one)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_GIVEN_BYTES:
-            raise ValueError(
-                f"{what} {path} is {size} bytes; a worksheet file is at most {MAX_GIVEN_BYTES}"
-            )
-        return json.loads(path.read_text(encoding="utf-8"))
+        if len(text) <= 400:
+            float(int(text))
+            return int(text)
+    except OverflowError:
+        pass
+    raise _NumberRefused(f"the number {_excerpt(text)} is too large for a float")
+
+
+def _json_float(text: str) -> float:
+    """A float of a worksheet file, refused when it overflows (``1e400``)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NumberRefused(f"the number {_excerpt(text)} is too large for a float")
+    return value
+
+
+def _json_constant(text: str) -> float:
+    """``NaN``, ``Infinity``, ``-Infinity``: Python reads them, JSON has no such numbers."""
+    raise _NumberRefused(f"{text} is not a number of JSON (leave a number out with null)")
+
+
+def read_json(path: str | os.PathLike[str], what: str) -> Any:
+    """The JSON in ``path``, or a ValueError naming the file.
+
+    Read by :func:`autograd.files.read_limited` (a regular file of at most
+    :data:`MAX_GIVEN_BYTES`); every number must fit a float (no ``NaN``,
+    ``Infinity``, ``1e400`` or 400-digit integer).
+    """
+    try:
+        data = read_limited(path, MAX_GIVEN_BYTES, what)
+    except NotARegularFile as error:
+        raise ValueError(str(error)) from None
     except OSError as error:
         raise ValueError(f"cannot read {what} {path}: {error.strerror or error}") from None
+    try:
+        return json.loads(
+            data.decode("utf-8"),
+            parse_int=_json_int,
+            parse_float=_json_float,
+            parse_constant=_json_constant,
+        )
+    except _NumberRefused as error:
+        raise ValueError(f"{what} {path}: {error}") from None
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise ValueError(f"{what} {path} is not JSON: {error}") from None
 
