@@ -294,7 +294,7 @@ def test_check_command_exits_0_1_2_and_names_the_equation_and_expected_value(tmp
         (["--examples", "5"], "too large"),
         (["--activation", "tanh,tanh,tanh"], "activation has 3 names for 2 layers"),
         (["--activation", "tanh", "--cost", "bce"], "needs a sigmoid output layer"),
-        (["--decimals", "9"], "--decimals: expected an int from 1 to 6, got '9'"),
+        (["--decimals", "9"], "decimals must be at most 6"),
     ],
 )
 def test_worksheet_beyond_its_limits_is_a_usage_error(tmp_path, capsys, argv, message):

@@ -12,7 +12,7 @@ import argparse
 import sys
 from typing import Any
 
-from chainrule.arguments import argument_type, bounded_number
+from chainrule.arguments import argument_type
 from chainrule.commands import COMMANDS
 from nn.checks import positive_int, positive_number
 
@@ -79,7 +79,7 @@ def add_parser(commands: Any) -> None:
     )
     problem.add_argument(
         "--decimals",
-        type=_typed(int, bounded_number, f"an int from 1 to {MAX_DECIMALS}", high=MAX_DECIMALS),
+        type=_typed(int, positive_int, "a positive int"),
         help=f"decimals of the given numbers, at most {MAX_DECIMALS}; computed ones get two more (default 2)",
     )
     problem.add_argument(
