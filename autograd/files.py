@@ -108,17 +108,30 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
     target = writable_target(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as error:
+        raise _naming(error, path) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, target)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise _naming(error, path) from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     return Path(path)
+
+
+def _naming(error: OSError, path: str | os.PathLike[str]) -> OSError:
+    """``error`` naming ``path``, the file asked for, rather than the hidden temporary file."""
+    if error.errno is None:
+        return error
+    return type(error)(error.errno, error.strerror, os.fspath(path))
 
 
 def read_limited(path: str | os.PathLike[str], max_bytes: int, what: str = "file") -> bytes:
