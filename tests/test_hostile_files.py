@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -95,7 +96,7 @@ def test_an_endless_device_is_refused_by_its_type_before_a_byte_is_read():
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/maps"), reason="needs a /proc file, whose stat size is 0")
 def test_a_file_whose_stat_size_is_zero_is_read_no_further_than_max_bytes():
-    assert os.stat("/proc/self/maps").st_size == 0 and len(open("/proc/self/maps", "rb").read()) > 1000
+    assert os.stat("/proc/self/maps").st_size == 0 and len(Path("/proc/self/maps").read_bytes()) > 1000
     assert "larger than the limit of 1,000 bytes" in load_error("/proc/self/maps", max_bytes=1000)
 
 

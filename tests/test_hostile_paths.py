@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import stat
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -63,7 +64,7 @@ def _raised(function, *args) -> BaseException | None:
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs /proc")
 def test_the_byte_limit_counts_the_bytes_read_not_the_stat_size():
-    data = open("/proc/self/status", "rb").read()
+    data = Path("/proc/self/status").read_bytes()
     assert os.stat("/proc/self/status").st_size == 0 < len(data)
     with pytest.raises(ValueError, match="larger than the limit of 10 bytes"):
         read_limited("/proc/self/status", 10, "given file")
