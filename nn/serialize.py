@@ -103,7 +103,8 @@ def _check_header(description: object, source: str) -> dict[str, Any]:
     """The description as a dict with the right format, version, every field and a boolean bias."""
     if not isinstance(description, dict) or description.get("format") != FORMAT:
         raise ValueError(f"{source} is not a chainrule model (expected a JSON object with format {FORMAT!r})")
-    if description.get("version") != VERSION:
+    version = description.get("version")
+    if type(version) is not int or version != VERSION:  # true == 1 and 1.0 == 1 in Python, not here
         raise ValueError(f"{source}: unsupported version {_short(description.get('version'))} (expected {VERSION})")
     missing = [key for key in FIELDS if key not in description]
     if missing:
