@@ -192,7 +192,8 @@ def _check_settings(filled: Mapping[str, Any], key: Mapping[str, Any]) -> None:
         )
         if not same:
             raise ValueError(
-                f"the filled file is for another problem: its {setting} is {mine!r}, the answers file's {theirs!r}"
+                f"the filled file is for another problem: its {setting} is {repr(mine)[:60]}, "
+                f"the answers file's {theirs!r}"
             )
 
 

@@ -155,6 +155,8 @@ def problem_from_given(data: Mapping[str, Any], **settings: Any) -> Problem:
     X, Y = _columns(data["X"], "X"), _columns(data["Y"], "Y")
     chosen = {key: data.get(key, default) for key, default in DEFAULTS.items()}
     chosen.update({key: value for key, value in settings.items() if value is not None})
+    if isinstance(chosen["activation"], str) and "," in chosen["activation"]:
+        chosen["activation"] = [name.strip() for name in chosen["activation"].split(",")]
     if not isinstance(chosen["fixed_biases"], bool):
         raise TypeError(f"fixed_biases must be true or false, got {chosen['fixed_biases']!r}")
     decimals = chosen.get("decimals", data.get("decimals")) or given_decimals([*W, *b, X, Y])
@@ -162,7 +164,7 @@ def problem_from_given(data: Mapping[str, Any], **settings: Any) -> Problem:
         raise ValueError(
             f"sizes {data['sizes']} do not fit the shapes of W ({[w.shape for w in W]})"
         )
-    return Problem(
+    problem = Problem(
         W,
         b,
         X,
@@ -173,6 +175,37 @@ def problem_from_given(data: Mapping[str, Any], **settings: Any) -> Problem:
         chosen["fixed_biases"],
         decimals,
     )
+    check_finite(problem)
+    return problem
+
+
+def check_finite(problem: Problem) -> None:
+    """A ValueError naming the first quantity of the solution that is not a finite number.
+
+    Numbers each a float may still overflow when combined (w = 1e308 twice
+    gives z = inf, and then σ(inf), inf - inf = nan): such a problem is no
+    hand calculation, and is refused before a sheet shows ``inf`` or an
+    answers file ``Infinity``. NumPy's warnings are silenced while it is solved.
+    """
+    from chainrule.worksheet.solution import QUANTITIES, solve
+
+    with np.errstate(all="ignore"):
+        solution = solve(problem)
+    for name in QUANTITIES:
+        value = getattr(solution, name)
+        for l, array in enumerate(value if isinstance(value, list) else [value], start=1):
+            flat = np.asarray(array, dtype=float).ravel()
+            if not np.all(np.isfinite(flat)):
+                layer = f"^{l}" if isinstance(value, list) else ""
+                raise ValueError(
+                    f"{name}{layer} would hold {flat[~np.isfinite(flat)][0]}: the given numbers overflow "
+                    "a float when combined; give the numbers of a hand calculation"
+                )
+
+
+def short_message(text: str, limit: int = 300) -> str:
+    """``text`` cut to ``limit`` characters: a message may quote a file's content, megabytes of it."""
+    return text if len(text) <= limit else f"{text[:limit]}... (cut; {len(text):,} characters)"
 
 
 def load_given(path: str | os.PathLike[str], **settings: Any) -> Problem:
@@ -185,4 +218,4 @@ def load_given(path: str | os.PathLike[str], **settings: Any) -> Problem:
     try:
         return problem_from_given(data, **settings)
     except (TypeError, ValueError) as error:
-        raise ValueError(f"given file {path}: {error}") from None
+        raise ValueError(short_message(f"given file {path}: {error}")) from None
