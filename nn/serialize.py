@@ -307,6 +307,8 @@ def load(path: PathLike, *, max_bytes: int = MAX_FILE_BYTES, max_parameters: int
 
     Raises:
         FileNotFoundError: No such file.
+        autograd.files.NotARegularFile: A directory, a device, a FIFO (an
+            ``OSError`` and a ``ValueError``; refused before a byte is read).
         ValueError: The file is too large, not UTF-8, not valid JSON, not a
             chainrule model, or its parameters are not finite numbers or do not
             fit its architecture. The message names the file.
