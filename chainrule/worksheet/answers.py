@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.worksheet.given import problem_from_given, read_json
+from chainrule.worksheet.given import problem_from_given, read_json, short_message
 from chainrule.worksheet.problem import Problem
 from chainrule.worksheet.solution import QUANTITIES, Solution, solve
 
@@ -122,7 +122,7 @@ def template_dict(problem: Problem, seed: int | None = None) -> dict[str, Any]:
 
 def json_text(data: Mapping[str, Any]) -> str:
     """``data`` as JSON text, one key per line."""
-    lines = [f"  {json.dumps(key)}: {json.dumps(value)}" for key, value in data.items()]
+    lines = [f"  {json.dumps(key)}: {json.dumps(value, allow_nan=False)}" for key, value in data.items()]
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
@@ -209,4 +209,8 @@ def _flat(value: Any) -> np.ndarray:
 
 def load_answers(path: str | os.PathLike[str]) -> tuple[Problem, Solution]:
     """The problem and solution of the answers file ``path`` (see :func:`answers_problem`)."""
-    return answers_problem(read_json(path, "answers file"), f"answers file {path}")
+    data = read_json(path, "answers file")
+    try:
+        return answers_problem(data, f"answers file {path}")
+    except (TypeError, ValueError) as error:
+        raise ValueError(short_message(str(error))) from None

@@ -191,7 +191,7 @@ def _check_settings(filled: Mapping[str, Any], key: Mapping[str, Any]) -> None:
         )
         if not same:
             raise ValueError(
-                f"the filled file is for another sheet: its {setting} is {mine!r}, this sheet's {theirs!r}"
+                f"the filled file is for another sheet: its {setting} is {repr(mine)[:60]}, this sheet's {theirs!r}"
             )
 
 

@@ -208,11 +208,15 @@ def check_problem(problem: Problem) -> None:
             f"cost {p.cost!r} needs targets in [{bounds[0]:g}, {bounds[1]:g}], got Y = {p.Y.tolist()}"
         )
     p.lr = positive_number(p.lr, "the learning rate lr")
-    p.decimals = positive_int(p.decimals, "decimals")
-    if p.decimals > MAX_DECIMALS:
-        raise ValueError(
-            f"decimals must be at most {MAX_DECIMALS} (hand calculation), got {p.decimals}"
-        )
+    p.decimals = check_decimals(p.decimals)
+
+
+def check_decimals(decimals: object) -> int:
+    """``decimals`` if it is an int from 1 to :data:`MAX_DECIMALS`, else a ValueError."""
+    decimals = positive_int(decimals, "decimals")
+    if decimals > MAX_DECIMALS:
+        raise ValueError(f"decimals must be at most {MAX_DECIMALS} (hand calculation), got {decimals}")
+    return decimals
 
 
 def _draw(
@@ -283,7 +287,7 @@ def random_problem(
     """
     check_sizes(sizes, examples)
     names = activation_names(activation, len(sizes) - 1, cost)
-    positive_int(decimals, "decimals")
+    check_decimals(decimals)  # before numbers are rounded to them
     rng = np.random.default_rng(seed)
     problem = _drawn_problem(rng, sizes, names, cost, lr, examples, decimals, fixed_biases)
     for _ in range(99):
