@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,8 +17,8 @@ from chainrule.worksheet import (
     make_worksheet,
     random_problem,
 )
+from tests.worked_examples import TEXTBOOK
 
-TEXTBOOK = Path(__file__).parent / "data" / "worksheet_textbook_given.json"
 QUANTITIES = ("Z", "A", "C", "delta", "dW", "db", "W_next", "b_next")
 
 
