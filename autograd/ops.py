@@ -33,9 +33,9 @@ Numerical conventions (IEEE 754, as PyTorch):
       -x/y^2; d/dx x^p = p x^{p-1} with IEEE's ``pow``, so an overflow keeps its
       sign; softplus(x) = x above PyTorch's threshold 20;
     * domain errors in the forward pass raise at once (``log`` of 0 or of a
-      negative number, ``sqrt`` of a negative number, a negative base with a
-      non-integer exponent, division by zero, zero to a negative power) with a
-      message naming the operation and the operand. PyTorch returns ``inf`` or
+      negative number, ``sqrt`` of a negative number, a finite negative base
+      with a finite non-integer exponent, division by zero, zero to a negative
+      power) with a message naming the operation and the operand. PyTorch returns ``inf`` or
       ``nan`` there; chainrule stops at the operation that made it, which is
       where a learner wants to look. The graph a gradient builds
       (``create_graph=True``) is not the learner's forward pass: there these
@@ -139,7 +139,7 @@ def _pow_forward(x: float, y: float) -> float:
     r"""x^y for floats, raising domain errors that name the operands."""
     if x == 0 and y < 0:
         return domain_error(ZeroDivisionError(f"pow: 0.0 ** {y!r} divides by zero"), float_pow(x, y))
-    if x < 0 and not float(y).is_integer():
+    if x < 0 and not (float(y).is_integer() or math.isinf(y) or x == -math.inf):
         error = ValueError(
             f"pow: a negative base ({x!r}) needs an integer exponent, got {y!r} "
             "(the result would be complex)"
