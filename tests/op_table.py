@@ -71,6 +71,12 @@ def _pow_const_known(xs: tuple[float, ...], entry: str) -> str | None:
     return _subnormal_divisor(xs[:1], entry)
 
 
+def _weighted_sum(xs):
+    """Σ_k w_k a_k (+ b), the products folded left to right (floats or tensors)."""
+    n = len(xs) // 2
+    return _fold([xs[k] * xs[k + n] for k in range(n)] + list(xs[2 * n :]))
+
+
 @dataclass(frozen=True)
 class Case:
     """Oracles for one operation: ``f`` on floats, ``torch_f(torch, *tensors)``, domains.
@@ -99,10 +105,8 @@ OP_CASES: dict[str, Case] = {
     "mul": Case(lambda x, y: x * y, lambda t, x, y: x * y, (ANY, ANY)),
     "div": Case(lambda x, y: x / y, lambda t, x, y: x / y, (ANY, POSITIVE)),
     "sum": Case(lambda *xs: _fold(xs), lambda t, *xs: _fold(xs), (ANY,) * 5),
-    # operands (w_1, w_2, w_3, a_1, a_2, a_3, b)
-    "weighted_sum": Case(lambda *xs: _fold([xs[k] * xs[k + 3] for k in range(3)] + [xs[6]]),
-                         lambda t, *xs: _fold([xs[k] * xs[k + 3] for k in range(3)] + [xs[6]]),
-                         (ANY,) * 7),
+    # operands (w_1, w_2, w_3, a_1, a_2, a_3, b): tested with 7, any count works
+    "weighted_sum": Case(lambda *xs: _weighted_sum(xs), lambda t, *xs: _weighted_sum(xs), (ANY,) * 7),
     "pow": Case(lambda x, y: x**y, lambda t, x, y: x**y, (POSITIVE, st.floats(-3, 3)),
                 edges=(EVERY_FLOAT, EXPONENT_EDGES), known=_pow_known),
     "pow_const": Case(lambda x, p: x**p, lambda t, x, p: x**p, (POSITIVE,), (2.0, 3.0, -1.5, 0.5),
