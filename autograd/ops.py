@@ -175,8 +175,9 @@ def _softplus_partials(out: Any, x: Any) -> tuple[Any]:
     r"""d/dx log(1 + e^x) = σ(x); 1 above the threshold, where the function is x (as PyTorch)."""
     if _is_float(x):
         return (1.0 if x > SOFTPLUS_THRESHOLD else sigmoid(x),)
-    if x.data >= SOFTPLUS_THRESHOLD:  # PyTorch's second derivative is 0 from the threshold on
-        return (1.0 if x.data > SOFTPLUS_THRESHOLD else sigmoid(x.data),)
+    if x.data >= SOFTPLUS_THRESHOLD:
+        # PyTorch's second derivative from the threshold on is σ'(x) times a mask of 0 (NaN for an infinite gradient)
+        return ((1.0 if x.data > SOFTPLUS_THRESHOLD else sigmoid(x.data)) + 0.0 * sigmoid(x),)
     return (sigmoid(x),)
 
 

@@ -63,3 +63,13 @@ def test_random_graph_second_derivatives_match_pytorch_float64(graph):
     for i in range(len(point)):
         for j in range(len(point)):
             assert H[i][j] == pytest.approx(expected[i][j].item(), rel=1e-9, abs=1e-11), (i, j)
+
+
+def test_a_seeded_sample_of_random_graphs_from_the_extremes_agrees_with_pytorch_float64():
+    torch = pytest.importorskip("torch")
+    from tests.fuzz_graphs import fuzz
+
+    report = fuzz(graphs=150, seed=17)
+    assert report.compared > 100, str(report)  # most graphs are inside every domain
+    assert not report.mismatches, "\n".join([str(report), *report.mismatches])
+    assert torch is not None
