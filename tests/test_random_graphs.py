@@ -69,7 +69,7 @@ def test_a_seeded_sample_of_random_graphs_from_the_extremes_agrees_with_pytorch_
     torch = pytest.importorskip("torch")
     from tests.fuzz_graphs import fuzz
 
-    report = fuzz(graphs=150, seed=17)
-    assert report.compared > 100, str(report)  # most graphs are inside every domain
+    report = fuzz(graphs=120, seed=17)
+    assert report.compared > 80, str(report)  # most graphs are inside every domain
     assert not report.mismatches, "\n".join([str(report), *report.mismatches])
     assert torch is not None
