@@ -98,13 +98,9 @@ def cos(x: Any) -> Any:
 
 
 def sigmoid(x: Any) -> Any:
-    r"""σ(x) = 1 / (1 + e^{-x}), evaluated without overflow for any float."""
+    r"""σ(x) = 1 / (1 + e^{-x}), PyTorch's form: e^{-x} = inf below x = -709.78 gives exactly 0, as PyTorch."""
     if _is_float(x):
-        # NOTE: numerical stability: only ever exponentiate a non-positive number.
-        if x >= 0:
-            return 1.0 / (1.0 + math.exp(-x))
-        e = math.exp(x)
-        return e / (1.0 + e)
+        return 1.0 / (1.0 + exp(-x))
     return x.sigmoid()
 
 
@@ -145,7 +141,10 @@ def _pow_forward(x: float, y: float) -> float:
             "(the result would be complex)"
         )
         return domain_error(error, math.nan)
-    return float_pow(x, y)
+    try:
+        return float(x) ** y
+    except (ZeroDivisionError, OverflowError):  # (-0.0) ** -1, overflow: IEEE's signed inf
+        return float_pow(x, y)
 
 
 def _div_forward(x: float, y: float) -> float:
@@ -174,7 +173,10 @@ def _softplus_forward(x: float) -> float:
 def _softplus_partials(out: Any, x: Any) -> tuple[Any]:
     r"""d/dx log(1 + e^x) = σ(x); 1 above the threshold, where the function is x (as PyTorch)."""
     if _is_float(x):
-        return (1.0 if x > SOFTPLUS_THRESHOLD else sigmoid(x),)
+        if x > SOFTPLUS_THRESHOLD:
+            return (1.0,)
+        e = math.exp(x)  # PyTorch's e^x / (e^x + 1): no overflow below the threshold
+        return (e / (e + 1.0),)
     if x.data >= SOFTPLUS_THRESHOLD:
         # PyTorch's second derivative from the threshold on is σ'(x) times a mask of 0 (NaN for an infinite gradient)
         return ((1.0 if x.data > SOFTPLUS_THRESHOLD else sigmoid(x.data)) + 0.0 * sigmoid(x),)

@@ -94,6 +94,9 @@ EXTREMES = [
     ("softplus at 25", lambda x: x.softplus(), F.softplus, (25.0,)),
     ("softplus at -700", lambda x: x.softplus(), F.softplus, (-700.0,)),
     ("swish at -1e300", lambda x: x.swish(), F.silu, (-1e300,)),
+    ("sigmoid at -710", lambda x: x.sigmoid(), torch.sigmoid, (-710.0,)),
+    ("sigmoid(x) * y at (-710, inf)", lambda x, y: x.sigmoid() * y, lambda x, y: torch.sigmoid(x) * y, (-710.0, INF)),
+    ("swish at -710", lambda x: x.swish(), F.silu, (-710.0,)),
 ]
 
 
