@@ -79,8 +79,12 @@ def _entries(orders: Orders) -> dict[str, float]:
     return named
 
 
-def _magnitudes(root: Value, leaves: list[Value]) -> list[float]:
-    """Σ over paths from ``root`` to each leaf of Π |local derivative|: the size of the terms its gradient sums."""
+def _magnitudes(root: Value, leaves: list[Value], zeros_as_one: bool = False) -> list[float]:
+    """Σ over paths from ``root`` to each leaf of Π |local derivative|: the size of the terms its gradient sums.
+
+    With ``zeros_as_one``, a local derivative of exactly 0 counts as 1: an infinite size then
+    says that multiplying the path in another order may meet 0 × inf.
+    """
     order = topological_order(root)
     size = {root: 1.0}
     for node in reversed(order):
@@ -89,19 +93,19 @@ def _magnitudes(root: Value, leaves: list[Value]) -> list[float]:
             size[node] = g
             continue
         for parent, d in zip(node.parents, node.partials()):
-            size[parent] = size.get(parent, 0.0) + abs(d) * g
+            size[parent] = size.get(parent, 0.0) + (1.0 if zeros_as_one and d == 0 else abs(d)) * g
     return [size.get(x, 0.0) for x in leaves]
 
 
-def _term_sizes(program, point: list[float]) -> dict[str, float]:
+def _term_sizes(program, point: list[float], zeros_as_one: bool = False) -> dict[str, float]:
     """Per entry, the size of the terms summed into it: of the gradient for d/dx_i, of
     the graph of d/dx_i (``create_graph=True``) for the Hessian's row i."""
     xs = [Value(x) for x in point]
     out = program(xs)
-    sizes = {f"d/dx{i}": m for i, m in enumerate(_magnitudes(out, xs))}
+    sizes = {f"d/dx{i}": m for i, m in enumerate(_magnitudes(out, xs, zeros_as_one))}
     out.backward(create_graph=True)
     for i, g in enumerate([x.grad for x in xs]):
-        row = _magnitudes(g, xs) if isinstance(g, Value) else [0.0] * len(xs)
+        row = _magnitudes(g, xs, zeros_as_one) if isinstance(g, Value) else [0.0] * len(xs)
         sizes.update({f"d2/dx{i}dx{j}": m for j, m in enumerate(row)})
     return sizes
 
@@ -159,7 +163,10 @@ def _explanation(program, point: list[float], found: list[str]) -> str | None:
             return "where at a power of base or exponent 0"
         if nan_against_inf and rule.name == "sigmoid" and math.isinf(node.grad):
             return "inf - inf"
-    if all(_one_side_not_finite(e) for e in found) and _overflows(program, point):
+    if all(_one_side_not_finite(e) for e in found) and (
+        _overflows(program, point)
+        or all(not math.isfinite(_term_sizes(program, point, zeros_as_one=True)[e.split(":")[0]]) for e in found)
+    ):
         return "after an overflow"
     return None
 
