@@ -100,14 +100,21 @@ def cos(x: Any) -> Any:
 def sigmoid(x: Any) -> Any:
     r"""σ(x) = 1 / (1 + e^{-x}), PyTorch's form: e^{-x} = inf below x = -709.78 gives exactly 0, as PyTorch."""
     if _is_float(x):
-        return 1.0 / (1.0 + exp(-x))
+        try:
+            return 1.0 / (1.0 + math.exp(-x))
+        except OverflowError:
+            return 0.0
     return x.sigmoid()
 
 
 def power(x: Any, p: Any) -> Any:
     r"""x^p, as IEEE's ``pow``: ``±inf`` on overflow and at 0^{p<0}, signed as x^p would be."""
     if _is_float(x) and _is_float(p):
-        return float_pow(x, p)
+        try:
+            result = float(x) ** p
+        except (ZeroDivisionError, OverflowError):
+            return float_pow(x, p)
+        return result if result.__class__ is float else math.nan  # complex: a negative base
     return in_derivative_graph(lambda: x**p)
 
 
