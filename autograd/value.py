@@ -205,7 +205,7 @@ class Value:
         rule = self._rule
         if rule is None:
             return ()
-        if rule.__class__ is Custom:  # read off the closure, run with out.grad = 1
+        if isinstance(rule, Custom):  # read off the closure, run with out.grad = 1
             return probed_partials(self)
         return tuple(
             float(d) for d in rule.partials(self.data, *(p.data for p in self._prev), *rule.params)
@@ -391,19 +391,20 @@ def _compared(other: object) -> float:
 def _method(op: Op) -> object:
     """The ``Value`` method of a row: ``x.tanh()``, ``x.leaky_relu(alpha=0.2)``, ``a.f(b)`` (two operands)."""
     parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)]
-    if op.arity != 1:  # a row added by autograd.ops.register: a.f(b, ...)
+    more = (op.arity or 1) - 1
+    if more:  # a row added by autograd.ops.register: a.f(b, ...)
 
-        def method(self: Value, *others: Value | Number) -> Value:  # type: ignore[misc]
+        def method(self: Value, *others: Value | Number) -> Value:
             operands = [lift(x) for x in others]
-            if len(operands) != op.arity - 1 or None in operands:
-                raise TypeError(f"{op.name} takes {op.arity - 1} more operand(s), Values or numbers; got {others!r}")
+            if len(operands) != more or None in operands:
+                raise TypeError(f"{op.name} takes {more} more operand(s), Values or numbers; got {others!r}")
             return apply(op, self, *operands)  # type: ignore[arg-type]
 
         parameters.append(inspect.Parameter("others", inspect.Parameter.VAR_POSITIONAL))
     elif op.param is None:
         forward = op.forward
 
-        def method(self: Value) -> Value:  # apply(op, self), for one operand
+        def method(self: Value) -> Value:  # type: ignore[misc]  # apply(op, self), for one operand
             return node(forward(self.data), (self,), op)
 
     else:

@@ -34,14 +34,20 @@ INITS = ("uniform", "xavier", "he")
 """The names of the weight initialisations."""
 
 
-def generator(seed: Seed | ModuleType) -> random.Random | ModuleType:
-    """Where weights are drawn from: ``seed`` itself, ``random.Random(seed)``, or the global ``random``.
+def generator(seed: Seed) -> random.Random | ModuleType:
+    """Where weights are drawn from: the global ``random`` for None, else :func:`shared`."""
+    own = shared(seed)
+    return random if own is None else own  # the global one: random.seed(1337) fixes the weights
+
+
+def shared(seed: Seed) -> random.Random | None:
+    """What a model passes on to its layers and neurons: None (the global ``random``) or one ``random.Random``.
 
     Raises:
         TypeError: ``seed`` is not an int, a ``random.Random`` or None.
     """
-    if seed is None or seed is random:
-        return random  # the global generator: random.seed(1337) fixes the weights, as in micrograd
+    if seed is None:
+        return None
     if isinstance(seed, random.Random):
         return seed
     if isinstance(seed, int) and not isinstance(seed, bool):
@@ -70,4 +76,4 @@ def init_bound(init: str, fan_in: int, fan_out: int) -> float:
     raise ValueError(f"unknown init {init!r}; expected one of: {', '.join(INITS)}")
 
 
-__all__ = ["INITS", "Seed", "generator", "init_bound"]
+__all__ = ["INITS", "Seed", "generator", "init_bound", "shared"]

@@ -34,7 +34,7 @@ from typing import cast
 from autograd import Value, weighted_sum
 from nn.activations import ActivationLike, ActivationsLike, per_hidden_layer, resolve
 from nn.checks import positive_int
-from nn.init import INITS, Seed, generator, init_bound
+from nn.init import INITS, Seed, generator, init_bound, shared
 from nn.matrices import Matrix, layer_arrays
 from nn.module import Module, as_inputs
 
@@ -176,7 +176,7 @@ class Layer(Module):
         self.nin = positive_int(nin, "Layer nin")
         self.nout = positive_int(nout, "Layer nout")
         activation = _activation(activation, nonlin, "Layer")
-        rng = generator(seed)
+        rng = shared(seed)
         self.neurons = [
             Neuron(nin, activation, bias, init=init, seed=rng, fan_out=nout) for _ in range(nout)
         ]
@@ -286,7 +286,7 @@ class MLP(Module):
             raise ValueError(f"MLP sizes must be a non-empty list of layer sizes, got {sizes!r}")
         self.sizes = [positive_int(n, "MLP layer size") for n in sizes]
         fs = [*per_hidden_layer(activation, len(self.sizes) - 1), output_activation]
-        rng = generator(seed)
+        rng = shared(seed)
         dims = [self.nin, *self.sizes]
         self.layers = [
             Layer(dims[i], dims[i + 1], f, bias, init=init, seed=rng) for i, f in enumerate(fs)

@@ -213,7 +213,7 @@ def test_closure_assignment_is_checked():
 def test_closures_refuse_create_graph_copying_and_tracing_with_the_operations_name():
     x = Value(0.5)
     y = lecture_tanh(x) * x
-    with pytest.raises(TypeError, match="'my_tanh'.*register"):
+    with pytest.raises(TypeError, match=r"'my_tanh'.*register"):
         y.backward(create_graph=True)
     assert x.grad == 0.0
     with pytest.raises(TypeError, match="'my_tanh'"):

@@ -50,7 +50,7 @@ def test_constructor_takes_any_operation_name_but_backward_without_its_rule_name
     a = Value(1.0)
     out = Value(1.0, (a,), "frobnicate")  # the lecture's way: its _backward comes next
     assert out.op == "frobnicate" and out._prev == (a,) and not out.is_leaf
-    with pytest.raises(TypeError, match="'frobnicate'.*no _backward"):
+    with pytest.raises(TypeError, match=r"'frobnicate'.*no _backward"):
         out.backward()
     with pytest.raises(ValueError, match="without an operation"):
         Value(1.0, (a,))
