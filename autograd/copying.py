@@ -25,9 +25,20 @@ from autograd.ops import Op
 from autograd.value import Value, enable_grad, node
 
 
+class Rows(list):
+    """The rows of :func:`flatten`: numbers, strings and tuples of them, never changed after.
+
+    ``copy.deepcopy`` copies a reducer's arguments before rebuilding; copying
+    these would cost as much as the rebuild itself, so they are their own copy.
+    """
+
+    def __deepcopy__(self, memo: dict) -> Rows:
+        return self
+
+
 def reduce_value(value: Value) -> tuple:
     """How ``pickle`` and ``copy.deepcopy`` take a Value: :func:`rebuild` of :func:`flatten`."""
-    return (rebuild, (flatten(value),))
+    return (rebuild, (Rows(flatten(value)),))
 
 
 def flatten(root: Value) -> list[tuple]:
