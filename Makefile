@@ -43,8 +43,8 @@ bench: $(VENV)/.test-installed
 
 lint: $(VENV)/.test-installed
 	$(PY) -m pip install -q ruff mypy
-	$(PY) -m ruff check autograd nn tests benchmarks
-	$(PY) -m mypy autograd nn
+	$(PY) -m ruff check autograd nn chainrule tests benchmarks notebooks
+	$(PY) -m mypy autograd nn chainrule
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

@@ -24,6 +24,15 @@ class TraceError(RuntimeError):
     """The traced function did something a tape cannot replay."""
 
 
+def frozen_number(what: str) -> TraceError:
+    """The error for reading a Value's number as a Python number while tracing (``float(v)``, ...)."""
+    return TraceError(
+        f"{what} while tracing: v's number would be frozen into the tape for every later "
+        "input. Write it with an operation of the table (v.exp(), v.relu(), ...), or do not "
+        "trace this function."
+    )
+
+
 @contextmanager
 def _setting(variable: ContextVar[bool], value: bool) -> Iterator[None]:
     """``variable`` set to ``value`` inside the block, restored after it."""
@@ -58,4 +67,4 @@ def is_grad_enabled() -> bool:
     return recording.get()
 
 
-__all__ = ["TraceError", "enable_grad", "is_grad_enabled", "no_grad", "tracing"]
+__all__ = ["TraceError", "enable_grad", "frozen_number", "is_grad_enabled", "no_grad", "tracing"]

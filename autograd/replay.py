@@ -20,8 +20,24 @@ What a trace freezes (decisions, checked by the tests):
       and ``for`` that depend on the numbers run once, while tracing. A
       comparison of Values while tracing (``if x > 0:``) is therefore an error
       (:class:`TraceError`); write it with an operation of the table (``relu``,
-      ``abs``) instead. Reading ``.data`` cannot be detected: do not branch on it.
+      ``abs``) instead.
+      Reading a Value's number as a Python number while tracing (``float(v)``,
+      ``math.exp(v)``, ``int(v)``, ``round(v)``) is a :class:`TraceError` too:
+      the number would be frozen. Reading ``.data`` cannot be detected: do not
+      branch on it, nor compute with it.
     * Operations inside ``no_grad()`` are constants.
+    * ``f`` must compute the same thing each time it is called at the same
+      inputs: a function that draws random numbers (a dropout) would have its
+      first draw frozen into the tape. ``trace`` therefore calls ``f`` twice
+      (as ``torch.jit.trace``'s ``check_trace`` does) and raises a
+      :class:`TraceError` when the two recordings differ (``check=False``
+      skips this second call).
+    * Each example input is its own input of the tape, even the same Value
+      given twice (as ``jax.jit`` treats each argument): ``f`` then receives
+      a fresh leaf with the same number at the later positions.
+    * ``f`` may return several Values (a tuple or list): the tape then returns
+      a tuple of floats, and ``value_and_grad`` takes one seed per output and
+      returns Σ_k seed_k ∂output_k/∂input_i (a vector-Jacobian product).
 """
 
 from __future__ import annotations
@@ -53,17 +69,26 @@ class Tape:
     Attributes:
         n_inputs: How many numbers a call takes.
         n_operations: How many operations are replayed per call.
+        n_outputs: How many Values the traced function returned (None: one
+            Value, and a call returns a float; else a call returns a tuple).
     """
 
     def __init__(
-        self, template: list[float], n_inputs: int, program: list[tuple], output: int, watched: list[int]
+        self,
+        template: list[float],
+        n_inputs: int,
+        program: list[tuple],
+        outputs: list[int] | None,
+        watched: list[int],
     ) -> None:
         self._template = template
         self._program = program
-        self._output = output
+        self._outputs = outputs
+        self._output = -1 if outputs is None else outputs[0]
         self._watched = watched
         self.n_inputs = n_inputs
         self.n_operations = len(program)
+        self.n_outputs = None if outputs is None else len(outputs)
 
     def __repr__(self) -> str:
         return f"Tape({self.n_inputs} inputs, {self.n_operations} operations)"
@@ -72,7 +97,7 @@ class Tape:
         if len(inputs) != self.n_inputs:
             raise TypeError(f"this tape takes {self.n_inputs} inputs (as traced), got {len(inputs)}")
         vals = self._template.copy()
-        vals[: self.n_inputs] = [as_float(x, f"tape input {i}") for i, x in enumerate(inputs)]
+        vals[: self.n_inputs] = [x if type(x) is float else as_float(x, f"tape input {i}") for i, x in enumerate(inputs)]
         # Each instruction is (kind, out, x, y, z); see _instruction for what x, y, z hold.
         for kind, out, x, y, z in self._program:
             if kind is _ADD:
@@ -90,26 +115,35 @@ class Tape:
                 vals[out] = z.forward(*[vals[s] for s in x], *z.params)
         return vals
 
-    def __call__(self, *inputs: float) -> float:
-        """f at the given numbers (as many as the example inputs)."""
-        return self._values(inputs)[self._output]
+    def __call__(self, *inputs: float) -> Any:
+        """f at the given numbers (as many as the example inputs): a float, or a tuple for several outputs."""
+        vals = self._values(inputs)
+        if self._outputs is None:
+            return vals[self._output]
+        return tuple(vals[s] for s in self._outputs)
 
     def value_and_grad(
-        self, *inputs: float, seed: float = 1.0, watched: list[float] | None = None
-    ) -> tuple[float, tuple[float, ...]]:
+        self, *inputs: float, seed: float | Sequence[float] = 1.0, watched: list[float] | None = None
+    ) -> tuple[Any, tuple[float, ...]]:
         """(f, (∂f/∂input_0, ...)) at the given numbers: one forward and one backward pass over the tape.
+
+        For a tape of several outputs, the first item is the tuple of their
+        values and the gradient is Σ_k seed_k ∂output_k/∂input_i.
 
         Args:
             inputs: As many numbers as the example inputs.
-            seed: ∂(result)/∂f, the gradient backward starts from.
+            seed: ∂(result)/∂f, the gradient backward starts from: one number,
+                or one per output for a tape of several outputs.
             watched: A list to fill with the values of the watched Values, when
                 ``f`` returned ``(value, [watched Values])`` while traced.
         """
+        seeds = self._seeds(seed)
         vals = self._values(inputs)
         if watched is not None:
             watched[:] = [vals[s] for s in self._watched]
         grads = [0.0] * len(vals)
-        grads[self._output] = as_float(seed, "tape seed")
+        for s, g in seeds.items():
+            grads[s] = g
         # The same order of operations as Value.backward, so the same floats.
         for kind, out, x, y, z in reversed(self._program):
             g = grads[out]
@@ -134,53 +168,117 @@ class Tape:
                 local = z.partials(vals[out], *[vals[s] for s in x], *z.params)
                 for i, s in enumerate(x):
                     grads[s] += local[i] * g
-        return vals[self._output], tuple(grads[: self.n_inputs])
+        value = vals[self._output] if self._outputs is None else tuple(vals[s] for s in self._outputs)
+        return value, tuple(grads[: self.n_inputs])
+
+    def _seeds(self, seed: object) -> dict[int, float]:
+        """The starting gradient of each output slot (summed where two outputs are one node)."""
+        if self._outputs is None:
+            return {self._output: as_float(seed, "tape seed")}
+        if isinstance(seed, (str, bytes)) or not isinstance(seed, Sequence) or len(seed) != len(self._outputs):
+            raise TypeError(
+                f"this tape has {len(self._outputs)} outputs: seed must be a list of "
+                f"{len(self._outputs)} numbers (∂result/∂output_k), got {seed!r}"
+            )
+        seeds: dict[int, float] = {}
+        for k, (s, g) in enumerate(zip(self._outputs, seed)):
+            g = as_float(g, f"tape seed {k}")
+            seeds[s] = seeds[s] + g if s in seeds else g
+        return seeds
 
 
-def trace(f: Callable[..., Any], *example_inputs: float | Value) -> Tape:
+def trace(f: Callable[..., Any], *example_inputs: float | Value, check: bool = True) -> Tape:
     """Record ``f`` at ``example_inputs`` as a :class:`Tape` (see the module docstring).
 
     Args:
         f: A function of as many Values as ``example_inputs``, returning one
-            Value, or ``(Value, [Values to watch])``: a tape reports the watched
-            values of each run (see :meth:`Tape.value_and_grad`).
+            Value, a tuple or list of Values (a tape of several outputs), or
+            ``(Value, [Values to watch])``: a tape reports the watched values
+            of each run (see :meth:`Tape.value_and_grad`).
         example_inputs: Numbers at which ``f`` is traced (its shape is fixed by
             them), or leaf Values, which ``f`` then receives themselves: pass a
             model's parameters so that the model's own forward pass reads them
             (``trace(lambda *ps: loss(model), *model.parameters())``).
+        check: Call ``f`` a second time at the same inputs and refuse a
+            function whose two recordings differ (one that draws random numbers).
 
     Raises:
-        TraceError: ``f`` compared Values while being traced, or returned no Value.
+        TraceError: ``f`` compared Values or converted one to a Python number
+            while being traced, returned no Value, or recorded different
+            computations in two calls.
         ValueError: An example input is a Value that is not a leaf.
     """
     leaves = [_leaf(x, i) for i, x in enumerate(example_inputs)]
+    if len(set(leaves)) < len(leaves):  # a Value given twice: each position is its own input
+        seen: set[Value] = set()
+        for i, leaf in enumerate(leaves):
+            if leaf in seen:
+                leaves[i] = Value(leaf.data)
+            seen.add(leaf)
+    tape, recording = _record(f, leaves)
+    if check and _record(f, leaves)[1] != recording:
+        raise TraceError(
+            "the traced function recorded different computations in two calls at the same inputs "
+            "(it draws random numbers, or reads state that changes): a tape would freeze the first "
+            "call's. Make it deterministic, or do not trace it (fit: replay=False)."
+        )
+    return tape
+
+
+def _record(f: Callable[..., Any], leaves: list[Value]) -> tuple[Tape, tuple]:
+    """The tape of one call of ``f`` on ``leaves``, and what it recorded, to compare with another call."""
     with enable_grad(), tracing():
         out = f(*leaves)
-    watch: list = []
-    if isinstance(out, tuple) and len(out) == 2:
-        out, watch = out[0], list(out[1])
-    if not isinstance(out, Value) or not all(isinstance(v, Value) for v in watch):
-        raise TraceError(f"the traced function must return a Value (or a Value and a list of Values), got {out!r}")
-    slot: dict[Value, int] = {}
-    for i, leaf in enumerate(leaves):
-        slot.setdefault(leaf, i)
+    outputs, watch, several = _outputs(out)
+    slot: dict[Value, int] = {leaf: i for i, leaf in enumerate(leaves)}
     template = [leaf.data for leaf in leaves]
-    order = topological_order(out)
+    order = topological_order(_Roots(outputs))[:-1]
     for node in order:  # constants: leaves that are not inputs
         if node.is_leaf and node not in slot:
             slot[node] = len(template)
             template.append(node.data)
-    program = []
+    program, operations = [], []
     for node in order:
         if node.is_leaf:
             continue
         slot[node] = len(template)
         template.append(0.0)
-        program.append(_instruction(node, [slot[p] for p in node.parents], slot[node]))
+        operands = [slot[p] for p in node.parents]
+        program.append(_instruction(node, operands, slot[node]))
+        operations.append((node.rule, *operands))
     missing = [i for i, v in enumerate(watch) if v not in slot]
     if missing:
         raise TraceError(f"watched values {missing} are not in the graph of the traced result")
-    return Tape(template, len(leaves), program, slot[out], [slot[v] for v in watch])
+    out_slots = [slot[v] for v in outputs]
+    watched = [slot[v] for v in watch]
+    tape = Tape(template, len(leaves), program, out_slots if several else None, watched)
+    constants = tuple(x if x == x else "nan" for x in template)  # nan == nan for the comparison
+    return tape, (constants, operations, out_slots, watched)
+
+
+class _Roots:
+    """A stand-in node whose operands are the outputs, to order the graph of several outputs at once."""
+
+    __slots__ = ("_prev",)
+
+    def __init__(self, outputs: list[Value]) -> None:
+        self._prev = tuple(outputs)
+
+
+def _outputs(out: object) -> tuple[list[Value], list[Value], bool]:
+    """(outputs, watched, several) from what the traced function returned."""
+    if isinstance(out, Value):
+        return [out], [], False
+    if isinstance(out, tuple) and len(out) == 2 and isinstance(out[0], Value) and isinstance(out[1], (list, tuple)):
+        watch = list(out[1])
+        if all(isinstance(v, Value) for v in watch):
+            return [out[0]], watch, False
+    elif isinstance(out, (tuple, list)) and out and all(isinstance(v, Value) for v in out):
+        return list(out), [], True
+    raise TraceError(
+        "the traced function must return a Value, a tuple or list of Values, or a Value "
+        f"and a list of Values to watch, got {out!r}"
+    )
 
 
 def _leaf(x: object, i: int) -> Value:

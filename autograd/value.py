@@ -48,7 +48,14 @@ from typing import TYPE_CHECKING
 from autograd import ops
 from autograd.backward import backward_floats, backward_values
 from autograd.custom import Custom, probed_partials, step
-from autograd.grad_mode import TraceError, enable_grad, is_grad_enabled, no_grad, tracing
+from autograd.grad_mode import (
+    TraceError,
+    enable_grad,
+    frozen_number,
+    is_grad_enabled,
+    no_grad,
+    tracing,
+)
 from autograd.grad_mode import recording as _recording
 from autograd.grad_mode import tracing_flag as _tracing
 from autograd.graph import topological_order
@@ -118,12 +125,9 @@ class Value:
         data: The number (int, float or NumPy real scalar; stored as float).
         _children: Operands of the operation that made this value (micrograd's
             signature; normally left empty and filled by the operators).
-        _op: Symbol or name of that operation (``"+"``, ``"*"``, ``"tanh"``).
-            A row of :data:`autograd.ops.OPS` with as many operands as
-            ``_children`` records that row; any other name records an
-            operation defined by the learner, whose gradient step is the
-            closure assigned to :attr:`_backward` (the lecture's way; see
-            :mod:`autograd.custom`).
+        _op: Symbol or name of that operation (``"+"``, ``"tanh"``): a row of
+            :data:`autograd.ops.OPS` with that many operands, or the learner's
+            own operation, whose step is the closure assigned to :attr:`_backward`.
         label: A name shown when the graph is drawn (can be set later).
 
     Attributes:
@@ -183,11 +187,7 @@ class Value:
 
     @property
     def rule(self) -> Op | Custom | None:
-        """The row of the table of operations that made this value (None for a leaf).
-
-        A :class:`~autograd.custom.Custom` rule for an operation the learner
-        defined by name and closure.
-        """
+        """The row of the table that made this value (None for a leaf; :class:`Custom` for a closure's)."""
         return self._rule
 
     @property
@@ -288,13 +288,11 @@ class Value:
 
     @property
     def _backward(self) -> Callable[[], None]:
-        r"""This node's own step of the chain rule, as micrograd's ``_backward``.
+        r"""This node's own step of the chain rule, micrograd's ``_backward`` (see :func:`autograd.custom.step`).
 
-        Calling it adds (∂self/∂u) · ``self.grad`` to ``u.grad`` for each
-        operand u: exactly what :meth:`backward` does at this node. It does
-        nothing on a leaf. Called by hand on every node in reverse topological
-        order after ``root.grad = 1.0``, it gives :meth:`backward`'s gradients.
-        For an operation the learner defined, it is the closure assigned.
+        Calling it adds (∂self/∂u) · ``self.grad`` to ``u.grad`` for each operand u,
+        as :meth:`backward` does at this node (nothing on a leaf); for an operation
+        the learner defined, it is the closure assigned.
         """
         rule = self._rule
         if rule.__class__ is Custom and rule.closure is not None:
@@ -354,8 +352,17 @@ class Value:
 
     # -- Python protocol -----------------------------------------------------
 
-    def __float__(self) -> float:
+    def __float__(self) -> float:  # also behind math.exp(v), math.floor(v), complex(v), ...
+        if _tracing.get():
+            raise frozen_number("float(v) (or a math function of v, such as math.exp(v))")
         return self.data
+
+    def _not_an_integer(self, *_: object) -> int:  # int(v), round(v), math.trunc(v), v as an index
+        if _tracing.get():
+            raise frozen_number("int(v), round(v), math.trunc(v) or v as an index")
+        raise TypeError("int(v), round(v), math.trunc(v) or v as an index: a Value is a real number (convert v.data)")
+
+    __int__ = __index__ = __round__ = __trunc__ = _not_an_integer
 
     def __repr__(self) -> str:
         grad = self.grad.data if isinstance(self.grad, Value) else self.grad

@@ -25,7 +25,17 @@ chainrule needs to know about it, so that an activation is defined once:
 * ``slope``: the default slope α of the leaky ReLU
   (:data:`autograd.ops.LEAKY_RELU_SLOPE`), None for the others;
 * ``kink``: whether f' jumps at z = 0 (relu, leaky_relu), where f has no
-  derivative and a central finite difference across 0 estimates none.
+  derivative and a central finite difference across 0 estimates none;
+* ``output_range``: the interval f maps onto, (low, high) (a worksheet draws
+  targets an output layer can reach from it);
+* ``symbol``, ``typeset_f(t, z)`` and ``typeset_df(t, z, a)``: how the
+  worksheets write f (``σ``), its definition and f′ (with z and a = f(z)).
+  ``t`` is the worksheet's typesetter (:mod:`chainrule.worksheet.typeset`),
+  passed in as ``xp`` is, so this module imports none: it offers the nodes
+  ``t.Num(value, decimals)``, ``t.Op``, ``t.Sym``, ``t.Call``, ``t.Frac``,
+  ``t.Text``, the rows ``t.square(x)`` and ``t.one_minus(x)``, and
+  ``t.apply(name, z)``, another activation of z (σ(z) in swish's f′: its
+  symbol, or its value when the sheet substitutes numbers).
 
 How to use it::
 
@@ -46,9 +56,12 @@ A model may also be given any callable from ``Value`` to ``Value``
 (``lambda z: z.leaky_relu(0.2)``); such a model cannot be saved to JSON,
 converted to PyTorch or checked against the equations, which need a name.
 
-To add an activation: its operation must be a row of the engine's table
-(:mod:`autograd.ops`); add one record to :data:`ACTIVATIONS` here and its
-formula to ``FORMULAS`` in ``tests/test_nn_module.py`` (a test fails without it).
+To add an activation: add one record to ``_RECORDS`` here (f on Values may
+be any composition of the engine's operations) and its formula to
+``FORMULAS`` in ``tests/test_nn_module.py`` (a test fails without it). Code
+outside the package can :func:`register` a record instead (and
+:func:`unregister` it); either way training, :mod:`nn.analytic`, ``chainrule
+check``, the PyTorch bridge and the worksheets read it from :data:`ACTIVATIONS`.
 """
 
 from __future__ import annotations
@@ -72,6 +85,9 @@ ActivationsLike = ActivationLike | Sequence[ActivationLike]
 ArrayFunction = Callable[[Any, Any], Any]
 """``g(z, xp)``: an array function of the array ``z``, written with the array module ``xp``."""
 
+Typeset = Callable[..., tuple]
+"""``(t, *rows) -> Row``: a formula for the sheet, built with the typesetter ``t``."""
+
 
 @dataclass(frozen=True)
 class Activation:
@@ -85,6 +101,10 @@ class Activation:
         torch_module: The name of the ``torch.nn`` module computing f (None for linear).
         graph_symbol: The symbol of f's node in a drawn graph, as the engine
             shows it (``Value.op``); None for linear, which adds no node.
+        symbol: f's symbol on a worksheet (``"σ"``, ``"tanh"``).
+        typeset_f: ``typeset_f(t, z)``, the row of f(z)'s definition.
+        typeset_df: ``typeset_df(t, z, a)``, the row of f′(z), written with z and a = f(z).
+        output_range: (low, high), the values f takes (±inf when unbounded).
         slope: The default slope α of a leaky ReLU (None for the others).
         kink: True when f' jumps at z = 0 (f is not differentiable there).
 
@@ -97,12 +117,21 @@ class Activation:
     df_array: ArrayFunction
     torch_module: str | None
     graph_symbol: str | None
+    symbol: str
+    typeset_f: Typeset
+    typeset_df: Typeset
+    output_range: tuple[float, float]
     slope: float | None = None
     kink: bool = False
 
     def __call__(self, z: Value) -> Value:
         """f(z) on a ``Value``."""
         return self.f(z)
+
+    @property
+    def is_identity(self) -> bool:
+        """True for f(z) = z, which adds no node (a = z; f′ = 1)."""
+        return self.graph_symbol is None
 
 
 # -- f on Values ------------------------------------------------------------------------
@@ -158,27 +187,60 @@ def _swish_derivative_array(z: Any, xp: Any) -> Any:
     return s + z * s * (1.0 - s)
 
 
+# -- f and f' as a worksheet writes them (t: the worksheet's typesetter) ---------------------
+
+
+def _step(t: Any, z: tuple, low: Any) -> tuple:
+    """``1 if z > 0 else low``: the derivative of a ReLU-type f."""
+    return (t.Num(1, 0), t.Text("if"), *z, t.Op(">"), t.Num(0, 0), t.Text("else"), low)
+
+
+def _slope(t: Any) -> Any:
+    return t.Num(LEAKY_RELU_SLOPE, 2)
+
+
+def _exp(t: Any, sign: str) -> Any:
+    return t.Sym("e", sign + "z")
+
+
+INF = float("inf")
+_SWISH_MIN = -0.2784645427610738
+"""min_z z σ(z), at z ≈ -1.2785 (where σ(z) (1 + z (1 - σ(z))) = 0)."""
+
 # fmt: off
 _RECORDS = (
     Activation("linear", linear,
                lambda z, xp: z, lambda z, xp: xp.ones_like(z),
-               None, None),
+               None, None, "f",
+               lambda t, z: z, lambda t, z, a: (t.Num(1, 0),), (-INF, INF)),
     Activation("relu", relu,
                lambda z, xp: xp.maximum(z, 0.0), lambda z, xp: xp.where(z > 0, 1.0, 0.0),  # f'(0) = 0
-               "ReLU", OPS["relu"].symbol, kink=True),
+               "ReLU", OPS["relu"].symbol, "ReLU",
+               lambda t, z: (t.Call("max", (t.Num(0, 0), t.Op(","), *z)),),
+               lambda t, z, a: _step(t, z, t.Num(0, 0)), (0.0, INF), kink=True),
     Activation("leaky_relu", leaky_relu,
                lambda z, xp: xp.where(z > 0, z, LEAKY_RELU_SLOPE * z),
                lambda z, xp: xp.where(z > 0, 1.0, LEAKY_RELU_SLOPE),
-               "LeakyReLU", OPS["leaky_relu"].bind(LEAKY_RELU_SLOPE).symbol, LEAKY_RELU_SLOPE, kink=True),
+               "LeakyReLU", OPS["leaky_relu"].bind(LEAKY_RELU_SLOPE).symbol, "LeakyReLU",
+               lambda t, z: (*z, t.Text("if"), *z, t.Op(">"), t.Num(0, 0), t.Text("else"), _slope(t), *z),
+               lambda t, z, a: _step(t, z, _slope(t)), (-INF, INF), LEAKY_RELU_SLOPE, kink=True),
     Activation("tanh", tanh,
                lambda z, xp: xp.tanh(z), lambda z, xp: 1.0 - xp.tanh(z) ** 2,
-               "Tanh", OPS["tanh"].symbol),
+               "Tanh", OPS["tanh"].symbol, "tanh",
+               lambda t, z: (t.Frac((_exp(t, ""), t.Op("−"), _exp(t, "−")), (_exp(t, ""), t.Op("+"), _exp(t, "−"))),),
+               lambda t, z, a: (t.Num(1, 0), t.Op("−"), *t.square(a)), (-1.0, 1.0)),
     Activation("sigmoid", sigmoid,
                _sigmoid_array, _sigmoid_derivative_array,
-               "Sigmoid", OPS["sigmoid"].symbol),
+               "Sigmoid", OPS["sigmoid"].symbol, "σ",
+               lambda t, z: (t.Frac((t.Num(1, 0),), (t.Num(1, 0), t.Op("+"), _exp(t, "−"))),),
+               lambda t, z, a: (*a, t.Op("·"), *t.one_minus(a)), (0.0, 1.0)),
     Activation("swish", swish,
                lambda z, xp: z * _sigmoid_array(z, xp), _swish_derivative_array,
-               "SiLU", OPS["swish"].symbol),
+               "SiLU", OPS["swish"].symbol, "swish",
+               lambda t, z: (*z, t.Op("·"), *t.apply("sigmoid", z)),
+               lambda t, z, a: (*t.apply("sigmoid", z), t.Op("+"), *z, t.Op("·"), *t.apply("sigmoid", z),
+                                t.Op("·"), *t.one_minus(t.apply("sigmoid", z))),
+               (_SWISH_MIN, INF)),
 )
 # fmt: on
 
@@ -187,6 +249,37 @@ ACTIVATIONS: dict[str, Activation] = {record.name: record for record in _RECORDS
 
 ALIASES: dict[str, str] = {"silu": "swish", "identity": "linear"}
 """Other accepted names -> canonical name."""
+
+_BUILT_IN = frozenset(ACTIVATIONS)
+
+
+def register(activation: Activation) -> Activation:
+    """Add ``activation`` to :data:`ACTIVATIONS`, where every part of chainrule finds it. Returns it.
+
+    Raises:
+        TypeError: Not an :class:`Activation`.
+        ValueError: Its name is not a lowercase identifier, or is taken (by a record or an alias).
+    """
+    if not isinstance(activation, Activation):
+        raise TypeError(f"register takes an Activation record, got {type(activation).__name__}")
+    name = activation.name
+    if not name.isidentifier() or name != name.lower():
+        raise ValueError(f"an activation's name must be a lowercase identifier, got {name!r}")
+    if name in ACTIVATIONS or name in ALIASES:
+        raise ValueError(f"an activation named {name!r} is already registered")
+    ACTIVATIONS[name] = activation
+    return activation
+
+
+def unregister(name: str) -> None:
+    """Remove an activation added with :func:`register`; the built-in ones stay.
+
+    Raises:
+        ValueError: A built-in or unknown name.
+    """
+    if name in _BUILT_IN or name not in ACTIVATIONS:
+        raise ValueError(f"{name!r} is not an activation added with register")
+    del ACTIVATIONS[name]
 
 
 def lookup(name: str) -> Activation:

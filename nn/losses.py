@@ -28,13 +28,15 @@ The quadratic cost has the 1/2 of the backpropagation derivations; the mean
 squared error is the libraries' (PyTorch's ``MSELoss``), twice as large with
 twice the gradient for one output. :func:`l2_penalty` is a regulariser to add
 to any of them.
+
+The registry of costs by name, with each one's output activation, label
+convention and array form, is :data:`nn.costs.COSTS`.
 """
 
 from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 
 import autograd
 from autograd import Value
@@ -141,20 +143,23 @@ def _unit_target(name: str, y: object) -> float:
     return y
 
 
-def binary_cross_entropy(outputs: Sequence[Value], targets: Sequence[float]) -> Value:
+def binary_cross_entropy(outputs: Sequence[Output], targets: Sequence) -> Value:
     r"""Binary cross-entropy on probabilities p = σ(z^L) (a sigmoid output layer).
 
     C = -1/m Σ_i [y_i log p_i + (1 - y_i) log(1 - p_i)], with y_i in [0, 1];
     ∂C/∂p_i = (p_i - y_i) / (p_i (1 - p_i)) / m, which with the sigmoid's
-    derivative p (1 - p) collapses to ∂C/∂z_i = (p_i - y_i) / m.
+    derivative p (1 - p) collapses to ∂C/∂z_i = (p_i - y_i) / m. An example
+    with a vector of n outputs (n independent labels) has the sum of their
+    n terms as its loss, as :func:`quadratic_cost` sums its squares:
+    C = -1/m Σ_i Σ_j [y_ij log p_ij + (1 - y_ij) log(1 - p_ij)].
 
     No epsilon is added inside the logarithms: a probability of exactly 0 or 1
     is an error. Train from logits with
     :func:`binary_cross_entropy_with_logits` instead: it is stable for any z.
 
     Args:
-        outputs: One probability Value per example, each in (0, 1).
-        targets: One label per example, in [0, 1] (usually 0 or 1).
+        outputs: One probability Value per example, each in (0, 1), or one list of them.
+        targets: One label per example, in [0, 1] (usually 0 or 1), or one list of them.
 
     Raises:
         ValueError: A probability outside (0, 1) or a target outside [0, 1].
@@ -162,20 +167,27 @@ def binary_cross_entropy(outputs: Sequence[Value], targets: Sequence[float]) -> 
     name = "binary_cross_entropy"
     outputs, targets, m = _check_batch(name, outputs, targets)
     terms: list[Value] = []
-    for p, y in zip(outputs, targets):
-        p = _scalar(name, p)
-        y = _unit_target(name, y)
-        if not 0.0 < p.data < 1.0:
-            raise ValueError(
-                f"{name}: probabilities must be strictly between 0 and 1, got {p.data!r} "
-                "(a saturated sigmoid): use binary_cross_entropy_with_logits on z instead"
+    for output, target in zip(outputs, targets):
+        p_vec = _as_vector(output)
+        y_vec = [target] if isinstance(target, (numbers.Real, Value)) else list(target)
+        if len(y_vec) != len(p_vec):
+                raise ValueError(
+                f"{name}: an output of size {len(p_vec)} needs a target of size {len(p_vec)}, got {len(y_vec)}"
             )
-        if y == 1.0:
-            terms.append(p.log())
-        elif y == 0.0:
-            terms.append((1.0 - p).log())
-        else:
-            terms.append(y * p.log() + (1.0 - y) * (1.0 - p).log())
+        for p, y in zip(p_vec, y_vec):
+            p = _scalar(name, p)
+            y = _unit_target(name, y)
+            if not 0.0 < p.data < 1.0:
+                raise ValueError(
+                    f"{name}: probabilities must be strictly between 0 and 1, got {p.data!r} "
+                    "(a saturated sigmoid): use binary_cross_entropy_with_logits on z instead"
+                )
+            if y == 1.0:
+                terms.append(p.log())
+            elif y == 0.0:
+                terms.append((1.0 - p).log())
+            else:
+                terms.append(y * p.log() + (1.0 - y) * (1.0 - p).log())
     return _sum(terms) * (-1.0 / m)
 
 
@@ -222,12 +234,17 @@ def hinge_loss(outputs: Sequence[Value], targets: Sequence[float]) -> Value:
     terms: list[Value] = []
     for s, y in zip(outputs, targets):
         s = _scalar(name, s)
-        target = _target(name, y)
-        label = target.data if isinstance(target, Value) else target
-        if label not in (-1.0, 1.0):
-            raise ValueError(f"{name}: labels must be -1 or +1, got {label!r} (convert 0/1 labels with 2*y - 1)")
-        terms.append((s * -target + 1.0).relu())  # 1 - y s
+        terms.append((s * -_hinge_label(y) + 1.0).relu())  # 1 - y s
     return _sum(terms) * (1.0 / m)
+
+
+def _hinge_label(y: object) -> float | Value:
+    """A hinge label, checked to be -1 or +1 (a Value label stays a Value)."""
+    target = _target("hinge_loss", y)
+    label = target.data if isinstance(target, Value) else target
+    if label not in (-1.0, 1.0):
+        raise ValueError(f"hinge_loss: labels must be -1 or +1, got {label!r} (convert 0/1 labels with 2*y - 1)")
+    return target
 
 
 def softmax_cross_entropy(outputs: Sequence[Sequence[Value]], targets: Sequence[int]) -> Value:
@@ -275,100 +292,20 @@ def l2_penalty(parameters: Iterable[Value], strength: float) -> Value:
     return _sum(p * p for p in params) * float(strength)
 
 
-def _signed(c: int) -> int:
-    """Class 0/1 as the label -1/+1 of a margin loss."""
-    return 2 * c - 1
+def _numbers(targets: Iterable[float | Value]) -> list[float]:
+    return [t.data if isinstance(t, Value) else t for t in targets]
 
 
-def _unchanged(c: int) -> int:
-    """Class 0/1 (or 0..K-1) as itself."""
-    return c
+def quadratic_target_numbers(y: object, n: int) -> list[float]:
+    """One example's target of :func:`quadratic_cost`, checked by its own code, as numbers for a tape."""
+    return _numbers(_target_vector("quadratic_cost", y, n))
 
 
-@dataclass(frozen=True)
-class LossRecord:
-    r"""One loss of :data:`LOSSES`: its function and the output layer and labels it needs.
-
-    Calling the record calls its function: ``LOSSES["hinge"](outputs, targets)``.
-
-    Attributes:
-        name: The short name (the key in :data:`LOSSES`).
-        function: The loss function ``(outputs, targets) -> Value``.
-        output_activation: f of the output layer the loss expects (``"linear"``
-            for scores and logits, ``"sigmoid"`` for probabilities).
-        labels: The convention of the targets, for help texts (``"-1/+1"``).
-        encode: A class index (0/1, or 0..K-1) to the loss's target.
-        per_class: True: one output per class (any K >= 2); False: one output,
-            two classes.
-        summary: One line for help texts.
-        replayable: True when the graph's shape does not depend on the
-            targets' values and Value targets stay in the graph, so that
-            ``fit`` can trace one batch and replay it for every batch (see
-            :func:`autograd.trace`). The cross-entropies branch on the target
-            (a term whose weight y or 1 - y is 0 is left out) or shift by the
-            largest logit, so their shape follows the data.
-    """
-
-    name: str
-    function: Loss
-    output_activation: str
-    labels: str
-    encode: Callable[[int], int]
-    per_class: bool
-    summary: str
-    replayable: bool = False
-
-    def __call__(self, outputs: Sequence, targets: Sequence) -> Value:
-        return self.function(outputs, targets)
-
-    def output_size(self, classes: int) -> int:
-        """n_L, the outputs of a model trained with this loss on ``classes`` classes.
-
-        Raises:
-            ValueError: A one-output loss given more than two classes.
-        """
-        if self.per_class:
-            return classes
-        if classes != 2:
-            raise ValueError(
-                f"loss {self.name!r} is for two classes, the data have {classes}: "
-                "use the loss 'cross_entropy'"
-            )
-        return 1
+def mse_target_numbers(y: object, n: int) -> list[float]:
+    """One example's target of :func:`mean_squared_error`, checked by its own code, as numbers for a tape."""
+    return _numbers(_target_vector("mean_squared_error", y, n))
 
 
-LOSSES: dict[str, LossRecord] = {
-    record.name: record
-    for record in (
-        LossRecord("quadratic", quadratic_cost, "sigmoid", "0/1", _unchanged, False,
-                   "quadratic cost 1/(2m)", replayable=True),
-        LossRecord("mse", mean_squared_error, "sigmoid", "0/1", _unchanged, False,
-                   "mean squared error 1/m", replayable=True),
-        LossRecord("bce", binary_cross_entropy, "sigmoid", "0/1", _unchanged, False,
-                   "binary cross-entropy on probabilities"),
-        LossRecord("bce_logits", binary_cross_entropy_with_logits, "linear", "0/1", _unchanged,
-                   False, "stable binary cross-entropy from a logit"),
-        LossRecord("hinge", hinge_loss, "linear", "-1/+1", _signed, False, "max-margin", replayable=True),
-        LossRecord("cross_entropy", softmax_cross_entropy, "linear", "0..K-1", _unchanged, True,
-                   "softmax cross-entropy"),
-    )
-}
-"""The losses by short name (as the ``train`` command and :func:`nn.train.fit` accept them),
-each a :class:`LossRecord`: the function, its output activation and its label convention."""
-
-
-def resolve_loss(loss: str | Loss) -> tuple[str, Loss]:
-    """The ``(name, function)`` of a loss given by short name or as a callable.
-
-    Raises:
-        ValueError: An unknown name.
-        TypeError: Neither a string nor a callable.
-    """
-    if isinstance(loss, str):
-        key = loss.lower().replace("-", "_")
-        if key not in LOSSES:
-            raise ValueError(f"unknown loss {loss!r}; expected one of: {', '.join(LOSSES)}")
-        return key, LOSSES[key].function
-    if callable(loss):
-        return getattr(loss, "__name__", type(loss).__name__), loss
-    raise TypeError(f"loss must be a name or a callable, got {type(loss).__name__}: {loss!r}")
+def hinge_target_numbers(y: object, n: int) -> list[float]:
+    """One example's label of :func:`hinge_loss` (-1 or +1), checked by its own code, as numbers for a tape."""
+    return _numbers([_hinge_label(y)])

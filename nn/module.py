@@ -161,6 +161,14 @@ def as_inputs(x: object, nin: int, module: Module) -> list[Value]:
         TypeError: ``x`` is not a sequence, or an entry is not a real number or Value.
         ValueError: ``x`` does not have ``nin`` entries.
     """
+    return [
+        xk if isinstance(xk, Value) else Value(xk, label=f"x.{k}")
+        for k, xk in enumerate(checked_inputs(x, nin, module))
+    ]
+
+
+def checked_inputs(x: object, nin: int, module: Module) -> list[float | Value]:
+    """The entries of a model's input after :func:`as_inputs`'s checks: numbers as floats, Values as they are."""
     if isinstance(x, (str, bytes)) or not (hasattr(x, "__len__") and hasattr(x, "__iter__")):
         raise TypeError(
             f"{_short(module)} expects a list of {nin} numbers or Values, "
@@ -172,7 +180,7 @@ def as_inputs(x: object, nin: int, module: Module) -> list[Value]:
         )
     inputs = []
     for k, xk in enumerate(x):  # type: ignore[call-overload]
-        if isinstance(xk, Value):
+        if type(xk) is float or isinstance(xk, Value):  # a float first: the common case, fast
             inputs.append(xk)
         elif isinstance(xk, bool) or not isinstance(xk, numbers.Real):
             raise TypeError(
@@ -180,7 +188,7 @@ def as_inputs(x: object, nin: int, module: Module) -> list[Value]:
                 f"got {type(xk).__name__}: {xk!r}"
             )
         else:
-            inputs.append(Value(float(xk), label=f"x.{k}"))
+            inputs.append(float(xk))
     return inputs
 
 

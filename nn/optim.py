@@ -11,18 +11,48 @@ floats: no graph is recorded). With g = ∂C/∂θ + λθ (λ: ``weight_decay``)
 The learning rate α of step t (t = 0, 1, ...) is ``lr * schedule(t)`` when a
 ``schedule`` is given (as PyTorch's ``LambdaLR``), else ``lr``;
 :func:`linear_decay` is one such schedule.
+
+Each hyperparameter is one :class:`nn.hyperparameters.Hyperparameter`
+(:data:`LR`, :data:`MOMENTUM`, :data:`BETA1`, :data:`BETA2`, :data:`EPS`,
+:data:`WEIGHT_DECAY`), whose check is the only check of its range. Each
+optimizer is one :class:`OptimizerRecord` of :data:`OPTIMIZERS`: its class,
+its hyperparameters and its constructor. ``chainrule train`` takes its
+``--optimizer`` choices, its hyperparameter options and their checks from
+there. To add an optimizer, write its class and add its record to
+``_RECORDS``::
+
+    from nn.optim import OPTIMIZERS
+    record = OPTIMIZERS["adam"]
+    record.build(model.parameters(), {"lr": 0.01, "beta1": 0.8})   # Adam(..., betas=(0.8, 0.999))
 """
 
 from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from autograd import Value
 from nn.checks import positive_number
+from nn.hyperparameters import Hyperparameter
 
 Schedule = Callable[[int], float]
+
+LR = Hyperparameter("lr", "α", "the learning rate", low_open=True)
+"""α > 0, every optimizer's; no default (:class:`SGD` needs one)."""
+WEIGHT_DECAY = Hyperparameter("weight_decay", "λ", "L2 weight decay, λθ added to each gradient", default=0.0)
+"""λ >= 0, every optimizer's (PyTorch's ``weight_decay``)."""
+MOMENTUM = Hyperparameter("momentum", "μ", "momentum, 0 for plain gradient descent", default=0.0, high=1.0)
+"""SGD's μ in [0, 1), default 0 as ``torch.optim.SGD``."""
+ADAM_LR = replace(LR, default=0.001)
+"""Adam's α, default 0.001 as ``torch.optim.Adam``."""
+BETA1 = Hyperparameter("beta1", "β1", "decay rate of the running mean of g", default=0.9, high=1.0)
+"""Adam's β1 in [0, 1)."""
+BETA2 = Hyperparameter("beta2", "β2", "decay rate of the running mean of g^2", default=0.999, high=1.0)
+"""Adam's β2 in [0, 1)."""
+EPS = Hyperparameter("eps", "ε", "added to sqrt(v) in the denominator of a step", default=1e-8, low_open=True)
+"""Adam's ε > 0."""
 
 
 def linear_decay(total_steps: int, end_factor: float = 0.1) -> Schedule:
@@ -74,8 +104,8 @@ class Optimizer(ABC):
         for p in self.params:
             if not isinstance(p, Value):
                 raise TypeError(f"{type(self).__name__} parameters must be Values, got {type(p).__name__}")
-        self.lr = positive_number(lr, "lr")
-        self.weight_decay = positive_number(weight_decay, "weight_decay", allow_zero=True)
+        self.lr = LR.check(lr)
+        self.weight_decay = WEIGHT_DECAY.check(weight_decay)
         if schedule is not None and not callable(schedule):
             raise TypeError(f"schedule must be a function of the step number, got {schedule!r}")
         self.schedule = schedule
@@ -118,14 +148,12 @@ class SGD(Optimizer):
         self,
         params: Iterable[Value],
         lr: float,
-        momentum: float = 0.0,
+        momentum: float = MOMENTUM.default,
         weight_decay: float = 0.0,
         schedule: Schedule | None = None,
     ) -> None:
         super().__init__(params, lr, weight_decay, schedule)
-        self.momentum = positive_number(momentum, "momentum", allow_zero=True)
-        if self.momentum >= 1.0:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+        self.momentum = MOMENTUM.check(momentum)
         self.velocity: list[float] = []
 
     def step(self) -> None:
@@ -161,20 +189,17 @@ class Adam(Optimizer):
     def __init__(
         self,
         params: Iterable[Value],
-        lr: float = 0.001,
-        betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-8,
+        lr: float = ADAM_LR.default,
+        betas: tuple[float, float] = (BETA1.default, BETA2.default),
+        eps: float = EPS.default,
         weight_decay: float = 0.0,
         schedule: Schedule | None = None,
     ) -> None:
         super().__init__(params, lr, weight_decay, schedule)
         if len(betas) != 2:
             raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        for beta in betas:
-            if not 0.0 <= positive_number(beta, "beta", allow_zero=True) < 1.0:
-                raise ValueError(f"betas must be in [0, 1), got {betas!r}")
-        self.betas = (float(betas[0]), float(betas[1]))
-        self.eps = positive_number(eps, "eps")
+        self.betas = (BETA1.check(betas[0], "betas[0] (beta1)"), BETA2.check(betas[1], "betas[1] (beta2)"))
+        self.eps = EPS.check(eps)
         n = len(self.params)
         self.m = [0.0] * n
         self.v = [0.0] * n
@@ -191,3 +216,101 @@ class Adam(Optimizer):
             v = self.v[i] = beta2 * self.v[i] + (1.0 - beta2) * g * g
             p.data -= lr * (m / correction1) / (math.sqrt(v / correction2) + self.eps)
         self.steps = t
+
+
+@dataclass(frozen=True)
+class OptimizerRecord:
+    r"""One optimizer: its name, class, hyperparameters and constructor.
+
+    Attributes:
+        name: Its name (``chainrule train --optimizer NAME``).
+        cls: The :class:`Optimizer` subclass.
+        summary: A few words for help texts.
+        hyperparameters: The numbers its constructor takes besides the
+            parameters, ``lr`` among them; :data:`WEIGHT_DECAY` and the
+            ``schedule``, every optimizer's, are not listed.
+        make: Builds it as ``make(params, schedule=..., **values)``, one value per
+            hyperparameter; None for ``cls`` itself (a record whose keywords are
+            not the constructor's gives a function, as Adam's ``beta1``, ``beta2``
+            for ``betas``).
+    """
+
+    name: str
+    cls: type[Optimizer]
+    summary: str
+    hyperparameters: tuple[Hyperparameter, ...]
+    make: Callable[..., Optimizer] | None = None
+
+    def __post_init__(self) -> None:
+        names = [h.name for h in self.hyperparameters]
+        if len(set(names)) != len(names) or "lr" not in names:
+            raise ValueError(f"optimizer {self.name}: hyperparameter names must be distinct and include lr, got {names}")
+
+    @property
+    def names(self) -> list[str]:
+        """The names of its hyperparameters, in order."""
+        return [h.name for h in self.hyperparameters]
+
+    def values(self, given: Mapping[str, object]) -> dict[str, float]:
+        """Every hyperparameter's value: the ``given`` one, checked, else its default.
+
+        Raises:
+            ValueError: A name it does not take, a value outside its interval,
+                or a hyperparameter without a default that is not given.
+        """
+        unknown = [name for name in given if name not in self.names]
+        if unknown:
+            raise ValueError(
+                f"optimizer {self.name} takes no hyperparameter {unknown[0]!r}; it takes: {', '.join(self.names)}"
+            )
+        values = {}
+        for h in self.hyperparameters:
+            if h.name in given:
+                values[h.name] = h.check(given[h.name])
+            elif h.default is None:
+                raise ValueError(f"optimizer {self.name} needs {h.name} ({h.symbol}), which has no default")
+            else:
+                values[h.name] = h.default
+        return values
+
+    def build(
+        self, params: Iterable[Value], given: Mapping[str, object], schedule: Schedule | None = None
+    ) -> Optimizer:
+        """The optimizer over ``params`` with the ``given`` hyperparameters (:meth:`values`)."""
+        make = self.cls if self.make is None else self.make
+        return make(params, schedule=schedule, **self.values(given))
+
+
+def _adam(
+    params: Iterable[Value], *, lr: float, beta1: float, beta2: float, eps: float, schedule: Schedule | None = None
+) -> Adam:
+    """Adam from one keyword per hyperparameter (``betas=(beta1, beta2)``)."""
+    return Adam(params, lr=lr, betas=(beta1, beta2), eps=eps, schedule=schedule)
+
+
+_RECORDS = (
+    OptimizerRecord("sgd", SGD, "stochastic gradient descent with momentum", (LR, MOMENTUM)),
+    OptimizerRecord("adam", Adam, "Adam, bias-corrected moments", (ADAM_LR, BETA1, BETA2, EPS), make=_adam),
+)
+
+OPTIMIZERS: dict[str, OptimizerRecord] = {record.name: record for record in _RECORDS}
+"""The optimizers by name: ``sgd`` (:class:`SGD`) and ``adam`` (:class:`Adam`)."""
+
+
+def hyperparameters_by_name() -> dict[str, Hyperparameter]:
+    """Every hyperparameter of :data:`OPTIMIZERS`, once per name, in order of first appearance.
+
+    Raises:
+        ValueError: Two optimizers give the same name different intervals (one
+            option of the command line could not check both).
+    """
+    found: dict[str, Hyperparameter] = {}
+    for record in OPTIMIZERS.values():
+        for h in record.hyperparameters:
+            first = found.setdefault(h.name, h)
+            if first.interval != h.interval:
+                raise ValueError(
+                    f"hyperparameter {h.name} is {first.requirement} in one optimizer and "
+                    f"{h.requirement} in {record.name}: give one of them another name"
+                )
+    return found

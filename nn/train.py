@@ -30,8 +30,9 @@ from typing import Any
 from autograd import Value, no_grad
 from autograd.files import write_atomic
 from nn.checks import positive_int
+from nn.costs import Loss, resolve_loss
 from nn.layers import MLP
-from nn.losses import Loss, l2_penalty, resolve_loss
+from nn.losses import l2_penalty
 from nn.optim import Optimizer
 from nn.replay_training import ReplayedSteps, replay_refusal
 
@@ -222,12 +223,13 @@ def _train_epoch(
     total_loss, correct, lr = 0.0, 0, optimizer.current_lr
     for start in range(0, len(order), batch_size):
         batch = order[start : start + batch_size]
-        if replayed is not None:
+        if replayed is not None and replayed.refusal is None:
             lr = optimizer.current_lr
-            batch_loss, scores = replayed.step(X, y, batch)
-            total_loss += batch_loss * len(batch)
-            correct += sum(_is_correct(o, y[i], threshold) for o, i in zip(scores, batch))
-            continue
+            replay = replayed.step(X, y, batch)
+            if replay is not None:
+                total_loss += replay[0] * len(batch)
+                correct += sum(_is_correct(o, y[i], threshold) for o, i in zip(replay[1], batch))
+                continue
         outputs = [model(X[i]) for i in batch]
         targets = [y[i] for i in batch]
         data_loss = loss_fn(outputs, targets)
@@ -252,7 +254,7 @@ def _replayed_steps(
         if replay:
             raise ValueError(f"fit(replay=True): cannot replay: {refusal}")
         return None
-    return ReplayedSteps(model, loss_fn, optimizer, l2)
+    return ReplayedSteps(model, loss, loss_fn, optimizer, l2, required=bool(replay))
 
 
 def _completed_epochs(history: History, validation: bool) -> History:
@@ -294,7 +296,7 @@ def fit(
         X: Training examples, one per row.
         y: Their targets, in the loss's convention (±1 for ``"hinge"``, 0/1 for
             the binary cross-entropies, class indices for ``"cross_entropy"``).
-        loss: A name of :data:`nn.losses.LOSSES` or a loss function.
+        loss: A name of :data:`nn.costs.COSTS` or a loss function.
         optimizer: An optimizer over ``model.parameters()``.
         epochs: Passes over the data.
         batch_size: Examples per step (the last batch of an epoch may be smaller).
@@ -314,6 +316,15 @@ def fit(
             else build graphs. True: replay, or a ValueError saying why not.
             False: build a graph per batch. After a replayed run, the
             neurons' stored ``z`` and ``a`` are those of the traced batch.
+            Every batch passes graph mode's checks in both modes (the
+            model's input check, the loss's target check), so replay refuses
+            what graph mode refuses, with the same message; Values in ``X``
+            or ``y`` are read by their numbers (only graph mode adds to their
+            ``grad``). Replay needs a deterministic forward pass: the first
+            batch of each size is traced twice, and a model whose two
+            recordings differ (one that draws random numbers, a dropout) or
+            that converts a Value to a number is trained by graphs (None) or
+            refused (True); its random numbers are then drawn twice more.
 
     Returns:
         The :class:`History` of the run.

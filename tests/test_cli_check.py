@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from chainrule.cli import main
 from nn import analytic
-from nn.cli import main
 
 
 def test_check_prints_the_table_and_exits_0_when_all_three_agree(capsys):
@@ -40,7 +40,7 @@ def test_check_exits_1_on_a_mismatch(capsys, monkeypatch):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["check", "--cost", "bce", "--output-activation", "tanh"], "needs one sigmoid output"),
+        (["check", "--cost", "bce", "--output-activation", "tanh"], "needs a sigmoid output layer"),
         (["check", "--cost", "hinge"], "invalid choice: 'hinge'"),
         (["check", "--hidden", "4,x"], "--hidden"),
         (["check", "--batch", "0"], "--batch"),

@@ -1,12 +1,12 @@
-"""``chainrule demo`` and ``python -m nn``: the lecture's worked example, by the chain rule."""
+"""``chainrule demo`` and ``python -m chainrule``: the lecture's worked example, by the chain rule."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from nn.cli import main
-from nn.lecture import chain_rule_example
+from chainrule.cli import main
+from chainrule.lecture import chain_rule_example
 
 
 def test_demo_prints_every_gradient_of_the_worked_example(capsys):
@@ -23,8 +23,8 @@ def test_demo_prints_every_gradient_of_the_worked_example(capsys):
 
 
 def test_python_dash_m_nn_runs_the_command_line():
-    result = subprocess.run([sys.executable, "-m", "nn", "demo"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-m", "chainrule", "demo"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout == chain_rule_example() + "\n"
-    usage = subprocess.run([sys.executable, "-m", "nn", "check", "--seed", "x"], capture_output=True, text=True,
+    usage = subprocess.run([sys.executable, "-m", "chainrule", "check", "--seed", "x"], capture_output=True, text=True,
                            timeout=60)
     assert usage.returncode == 2 and "usage: chainrule check" in usage.stderr

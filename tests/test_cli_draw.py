@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from nn.cli import main
+from chainrule.cli import main
 from tests.test_render import svg_texts
 
 
@@ -94,7 +94,7 @@ def test_bad_var_is_an_argparse_error(in_tmp, capsys, var, message):
 
 def test_console_script_exits_2_without_traceback(tmp_path):
     script = Path(sys.executable).with_name("chainrule")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "nn.cli"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "chainrule.cli"]
     bad = subprocess.run([*command, "draw", "__import__('os')", "-o", "g.svg"],
                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2

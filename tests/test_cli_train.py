@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from nn.cli import main
+from chainrule.cli import main
 from nn.serialize import load
 
 pytest.importorskip("matplotlib")
@@ -69,35 +69,40 @@ def test_digits_have_no_decision_boundary_picture(tmp_path, capsys):
 
 
 OPTIONS = ["--data", "--samples", "--max-samples", "--noise", "--test-fraction", "--hidden", "--activation",
-           "--init", "--max-parameters", "--loss", "--optimizer", "--lr", "--momentum", "--schedule", "--l2",
+           "--init", "--max-parameters", "--loss", "--optimizer", "HYPERPARAMETERS", "--schedule", "--l2",
            "--epochs", "--batch-size", "--seed", "--out", "--force", "--no-progress"]
 
 
 def test_help_documents_every_option(capsys):
+    from nn.optim import hyperparameters_by_name
+
+    hyperparameters = [f"--{name.replace('_', '-')}" for name in hyperparameters_by_name()]
+    assert hyperparameters[:2] == ["--lr", "--momentum"] and {"--beta1", "--beta2", "--eps"} <= set(hyperparameters)
     with pytest.raises(SystemExit) as info:
         main(["train", "--help"])
     assert info.value.code == 0
     text = capsys.readouterr().out
     documented = [line.split()[0] for line in text.splitlines() if line.startswith("  --")]
-    assert documented == OPTIONS
+    at = OPTIONS.index("HYPERPARAMETERS")
+    assert documented == [*OPTIONS[:at], *hyperparameters, *OPTIONS[at + 1:]]
     for word in ("model.json", "history.csv", "loss.png", "decision_boundary.png", "hinge", "default"):
         assert word in text
 
 
 def test_help_lists_the_data_sets_losses_and_activations_of_the_library_tables(capsys):
     from nn.activations import ACTIVATIONS
+    from nn.costs import COSTS
     from nn.datasets import DATASETS
-    from nn.losses import LOSSES
 
     with pytest.raises(SystemExit):
         main(["train", "--help"])
     text = capsys.readouterr().out
     for record in DATASETS.values():
         assert f"  {record.name:<8} {record.summary}: {record.inputs} inputs, {record.classes} classes" in text
-    for record in LOSSES.values():
+    for record in COSTS.values():
         assert f"  {record.name:<14} " in text and f"labels {record.labels} ({record.summary})" in text
     assert " ".join(", ".join(ACTIVATIONS).split()) in " ".join(text.split())
-    assert "{" + ",".join(LOSSES) + "}" in text and "{" + ",".join(DATASETS) + "}" in text
+    assert "{" + ",".join(COSTS) + "}" in text and "{" + ",".join(DATASETS) + "}" in text
 
 
 @pytest.mark.parametrize(
@@ -126,7 +131,7 @@ def test_unwritable_out_is_exit_2_without_traceback(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     result = subprocess.run(
-        [sys.executable, "-m", "nn.cli", "train", *SHORT, "--out", str(blocker / "run")],
+        [sys.executable, "-m", "chainrule.cli", "train", *SHORT, "--out", str(blocker / "run")],
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 2

@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from nn.cli import main
+from chainrule.cli import main
 
 pytest.importorskip("matplotlib")
 
@@ -162,7 +162,7 @@ def test_every_run_file_is_written_by_renaming_a_complete_temporary_file(tmp_pat
 def test_ctrl_c_during_training_is_one_line_exit_130_and_writes_nothing(tmp_path):
     out = tmp_path / "run"
     process = subprocess.Popen(
-        [sys.executable, "-m", "nn", "train", "--samples", "3000", "--hidden", "16,16", "--epochs", "1000",
+        [sys.executable, "-m", "chainrule", "train", "--samples", "3000", "--hidden", "16,16", "--epochs", "1000",
          "--no-progress", "--out", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
@@ -182,7 +182,7 @@ def test_ctrl_c_during_training_is_one_line_exit_130_and_writes_nothing(tmp_path
 
 
 def test_settings_are_checked_when_made_from_python():
-    from nn.recipe import TrainSettings
+    from chainrule.recipe import TrainSettings
 
     with pytest.raises(ValueError, match="l2 must be a finite number, got inf"):
         TrainSettings(l2=math.inf)
@@ -206,7 +206,7 @@ def test_a_reader_that_goes_away_is_not_a_traceback():
     import subprocess
     import sys
 
-    command = [sys.executable, "-m", "nn", "check", "--hidden", "4,3"]
+    command = [sys.executable, "-m", "chainrule", "check", "--hidden", "4,3"]
     writer = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     writer.stdout.readline()
     writer.stdout.close()  # as `| head -1` does

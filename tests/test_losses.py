@@ -5,15 +5,14 @@ import math
 import pytest
 
 from autograd import Value, gradcheck
+from nn.costs import COSTS, resolve_loss
 from nn.losses import (
-    LOSSES,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     hinge_loss,
     l2_penalty,
     mean_squared_error,
     quadratic_cost,
-    resolve_loss,
     softmax_cross_entropy,
 )
 
@@ -220,8 +219,8 @@ def test_batch_shape_errors():
 def test_losses_by_name():
     assert resolve_loss("hinge") == ("hinge", hinge_loss)
     assert resolve_loss("bce-logits")[1] is binary_cross_entropy_with_logits
-    assert set(LOSSES) == {"quadratic", "mse", "bce", "bce_logits", "hinge", "cross_entropy"}
-    assert all(LOSSES[name].name == name and resolve_loss(name)[1] is LOSSES[name].function for name in LOSSES)
+    assert set(COSTS) == {"quadratic", "mse", "bce", "bce_logits", "hinge", "cross_entropy"}
+    assert all(COSTS[name].name == name and resolve_loss(name)[1] is COSTS[name].function for name in COSTS)
     with pytest.raises(ValueError, match="unknown loss 'svm'"):
         resolve_loss("svm")
 
@@ -232,7 +231,7 @@ def test_losses_by_name():
      ("mse", "sigmoid", [0, 1]), ("quadratic", "sigmoid", [0, 1])],
 )
 def test_one_output_losses_state_their_output_layer_and_label_encoding(name, activation, targets):
-    record = LOSSES[name]
+    record = COSTS[name]
     assert record.output_activation == activation and record.output_size(2) == 1
     assert [record.encode(c) for c in (0, 1)] == targets
     with pytest.raises(ValueError, match="is for two classes, the data have 3: use the loss 'cross_entropy'"):
@@ -240,7 +239,22 @@ def test_one_output_losses_state_their_output_layer_and_label_encoding(name, act
 
 
 def test_cross_entropy_has_one_linear_output_per_class_and_a_record_calls_its_function():
-    record = LOSSES["cross_entropy"]
+    record = COSTS["cross_entropy"]
     assert (record.output_activation, record.output_size(5), record.encode(4)) == ("linear", 5, 4)
     outputs, targets = [values([0.5, -1.0]), values([2.0, 0.0])], [1, 0]
     assert record(outputs, targets).data == softmax_cross_entropy(outputs, targets).data
+
+
+def test_binary_cross_entropy_of_vector_outputs_sums_each_examples_terms_as_pytorch():
+    torch = pytest.importorskip("torch")
+    p = [[Value(0.2), Value(0.9)], [Value(0.6), Value(0.3)], [Value(0.5), Value(0.75)]]
+    y = [[0.0, 1.0], [1.0, 0.25], [1.0, 0.0]]
+    C = binary_cross_entropy(p, y)
+    C.backward()
+    tp = torch.tensor([[v.data for v in row] for row in p], dtype=torch.float64, requires_grad=True)
+    theirs = torch.nn.functional.binary_cross_entropy(tp, torch.tensor(y, dtype=torch.float64), reduction="sum") / 3
+    theirs.backward()
+    assert C.data == pytest.approx(theirs.item(), rel=1e-13)
+    assert [v.grad for row in p for v in row] == pytest.approx(tp.grad.flatten().tolist(), rel=1e-12)
+    with pytest.raises(ValueError, match="an output of size 2 needs a target of size 2, got 1"):
+        binary_cross_entropy([p[0]], [[1.0]])

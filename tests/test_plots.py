@@ -1,4 +1,4 @@
-"""nn.plots: figures returned, PNGs written on request, the process's backend left alone."""
+"""chainrule.plots: figures returned, PNGs written on request, the process's backend left alone."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pytest
 
 matplotlib = pytest.importorskip("matplotlib")
 
+from chainrule.plots import plot_decision_boundary, plot_history  # noqa: E402
 from nn.datasets import moons  # noqa: E402
 from nn.layers import MLP  # noqa: E402
-from nn.plots import plot_decision_boundary, plot_history  # noqa: E402
 from nn.train import History  # noqa: E402
 
 
@@ -37,7 +37,7 @@ def test_plots_write_png_files_when_given_a_path(tmp_path):
 def test_png_bytes_renders_in_memory_and_paths_are_written_atomically(tmp_path, monkeypatch):
     import os
 
-    from nn.plots import png_bytes
+    from chainrule.plots import png_bytes
 
     figure = plot_history(History(loss=[0.5, 0.25], accuracy=[0.5, 0.75]))
     data = png_bytes(figure)

@@ -1,16 +1,16 @@
-"""nn.recipe.train_classifier: the command line's training, from Python, with the same numbers."""
+"""chainrule.recipe.train_classifier: the command line's training, from Python, with the same numbers."""
 
 from __future__ import annotations
 
 import pytest
 
+from chainrule.recipe import TrainSettings, train_classifier
+from chainrule.train_settings import parse_sizes
 from nn.datasets import moons, train_test_split
 from nn.layers import MLP
 from nn.optim import SGD
-from nn.recipe import TrainSettings, train_classifier
 from nn.serialize import load
 from nn.train import accuracy, fit
-from nn.train_settings import parse_sizes
 
 
 def test_the_recipe_is_the_hand_written_training_of_the_readme():
@@ -29,7 +29,7 @@ def test_the_recipe_is_the_hand_written_training_of_the_readme():
 
 def test_the_recipe_and_the_command_line_write_the_same_model(tmp_path, capsys):
     pytest.importorskip("matplotlib")
-    from nn.cli import main
+    from chainrule.cli import main
 
     assert main(["train", "--data", "xor", "--samples", "60", "--hidden", "5", "--loss", "bce", "--epochs", "2",
                  "--seed", "3", "--no-progress", "--out", str(tmp_path / "cli")]) == 0
@@ -59,7 +59,7 @@ def test_the_output_layer_and_sizes_follow_the_loss_and_the_data_set():
         ({"optimizer": "rmsprop"}, "optimizer must be one of: sgd, adam"),
         ({"epochs": 0}, "epochs must be a positive int"),
         ({"test_fraction": 1.0}, r"test_fraction must be in \(0, 1\)"),
-        ({"momentum": 1.0}, r"momentum must be in \[0, 1\)"),
+        ({"optimizer_options": {"momentum": 1.0}}, r"momentum must be in \[0, 1\)"),
         ({"hidden": (4, 0)}, "a hidden layer size must be a positive int"),
         ({"hidden": "16,16"}, "hidden must be a sequence"),
         ({"seed": 1.5}, "seed must be an int"),

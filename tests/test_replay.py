@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import operator
 import random
 
 import pytest
@@ -100,3 +102,76 @@ def test_values_read_from_outside_are_constants_of_the_tape():
     tape = trace(lambda x: x * scale, 2.0)
     scale.data = 100.0  # the tape froze 10.0: pass it as an input to vary it
     assert tape.value_and_grad(3.0) == (30.0, (10.0,))
+
+
+@pytest.mark.parametrize(
+    "convert",
+    [float, math.exp, math.floor, math.isnan, int, round, math.trunc, operator.index, complex],
+    ids=["float", "math.exp", "math.floor", "math.isnan", "int", "round", "math.trunc", "index", "complex"],
+)
+def test_converting_a_value_to_a_python_number_while_tracing_is_an_error_that_says_why(convert):
+    with pytest.raises(TraceError, match=r"while tracing: v's number would be frozen into the tape"):
+        trace(lambda x: x * convert(x), 1.0)
+
+
+def test_outside_a_trace_float_works_and_int_round_and_index_are_type_errors():
+    assert float(Value(2.5)) == 2.5
+    assert math.exp(Value(1.0)) == math.e
+    for convert in (int, round, math.trunc, operator.index):
+        with pytest.raises(TypeError, match=r"a Value is a real number \(convert v.data\)"):
+            convert(Value(2.0))
+
+
+def test_a_value_given_at_two_positions_is_two_inputs_of_the_tape():
+    v = Value(1.0)
+    f = lambda a, b: a * b + a.tanh()
+    tape = trace(f, v, v)
+    assert tape.n_inputs == 2
+    assert tape.value_and_grad(2.0, 5.0) == _graph_mode(f, [2.0, 5.0])
+    assert tape(-0.5, 3.0) == _graph_mode(f, [-0.5, 3.0])[0]
+
+
+@pytest.mark.parametrize("container", [tuple, list])
+def test_a_function_of_several_outputs_replays_each_output_and_their_jacobian_rows(container):
+    f = lambda x, y: container([x * y, x + y.tanh(), x])
+    tape = trace(f, 0.5, 1.5)
+    assert tape.n_outputs == 3
+    for at in ([0.5, 1.5], [-1.25, 0.75]):
+        outputs = f(*[Value(v) for v in at])
+        assert tape(*at) == tuple(o.data for o in outputs)
+        rows = autograd.jacobian(f)(*at)
+        for k, row in enumerate(rows):
+            seed = [1.0 if i == k else 0.0 for i in range(3)]
+            assert tape.value_and_grad(*at, seed=seed) == (tuple(o.data for o in outputs), tuple(row))
+
+
+def test_the_gradient_of_several_outputs_is_the_vector_jacobian_product_of_pytorch():
+    torch = pytest.importorskip("torch")
+    tape = trace(lambda x, y: (x * y, (x - y).exp(), x * y), 0.3, -0.8)  # the first and last are one node
+    seed = (0.5, -2.0, 1.25)
+    _, grads = tape.value_and_grad(0.3, -0.8, seed=seed)
+    x, y = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (0.3, -0.8))
+    outputs = [x * y, (x - y).exp(), x * y]
+    expected = torch.autograd.grad(outputs, [x, y], grad_outputs=[torch.tensor(s, dtype=torch.float64) for s in seed])
+    assert grads == pytest.approx([float(g) for g in expected], rel=1e-15, abs=0)
+    with pytest.raises(TypeError, match=r"this tape has 3 outputs: seed must be a list of 3 numbers"):
+        tape.value_and_grad(0.3, -0.8)
+
+
+def test_a_traced_function_must_return_values():
+    with pytest.raises(TraceError, match=r"must return a Value, a tuple or list of Values.*got \(Value"):
+        trace(lambda x: (x, 3.0), 1.0)
+    with pytest.raises(TraceError, match=r"got \[\]"):
+        trace(lambda x: [], 1.0)
+
+
+def test_a_function_drawing_random_numbers_is_refused_when_traced():
+    rng = random.Random(0)
+    dropout = lambda x: x * (2.0 if rng.random() < 0.5 else 0.0)
+    with pytest.raises(TraceError, match=r"different computations in two calls.*random numbers"):
+        trace(lambda x, y: dropout(x) + dropout(y), 1.0, 2.0)
+    noisy = lambda x: x + rng.gauss(0.0, 1.0)
+    with pytest.raises(TraceError, match=r"different computations"):
+        trace(noisy, 1.0)
+    frozen = trace(noisy, 1.0, check=False)  # unchecked, the first draw is a constant of the tape
+    assert frozen(1.0) == frozen(1.0)

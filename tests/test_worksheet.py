@@ -10,8 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn.worksheet import answers_problem, check_answers, load_given, make_worksheet, random_problem
-from nn.worksheet.cli import add_worksheet_command, run_worksheet
+from chainrule.commands.worksheet import add_parser, run_worksheet
+from chainrule.worksheet import (
+    answers_problem,
+    check_answers,
+    load_given,
+    make_worksheet,
+    random_problem,
+)
 
 TEXTBOOK = Path(__file__).parent / "data" / "worksheet_textbook_given.json"
 QUANTITIES = ("Z", "A", "C", "delta", "dW", "db", "W_next", "b_next")
@@ -20,7 +26,7 @@ QUANTITIES = ("Z", "A", "C", "delta", "dW", "db", "W_next", "b_next")
 def chainrule(*argv: str) -> int:
     """Run ``chainrule worksheet ARGV`` through a parser holding only this subcommand."""
     parser = argparse.ArgumentParser(prog="chainrule")
-    add_worksheet_command(parser.add_subparsers(dest="command"))
+    add_parser(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["worksheet", *argv])
     return run_worksheet(args)
 
@@ -298,7 +304,7 @@ def test_worksheet_beyond_its_limits_is_a_usage_error(tmp_path, capsys, argv, me
 
 
 def test_a_disagreement_between_engine_and_equations_writes_no_sheet(tmp_path, monkeypatch, capsys):
-    import nn.worksheet.solution as solve_module
+    import chainrule.worksheet.solution as solve_module
 
     real = solve_module.backpropagate
 
@@ -336,16 +342,27 @@ def test_answers_file_that_is_not_its_own_solution_is_refused(tmp_path):
 
 
 def test_command_settings_match_the_libraries():
-    from nn.analytic import COSTS
-    from nn.worksheet import cli, problem
+    from chainrule.commands import worksheet as cli
+    from chainrule.worksheet import problem
 
-    assert cli.COSTS == COSTS
     assert cli.MAX_DECIMALS == problem.MAX_DECIMALS
 
 
 def test_the_chainrule_command_has_the_worksheet_subcommand(tmp_path, capsys):
-    from nn.cli import main
+    from chainrule.cli import main
 
     sheet = tmp_path / "sheet.md"
     assert main(["worksheet", "--sizes", "2,2,1", "--seed", "3", "-o", str(sheet)]) == 0
     assert sheet.read_text(encoding="utf-8").startswith("# Backpropagation by hand: a 2-2-1 network")
+
+
+@pytest.mark.parametrize(
+    ("output", "low", "high"),
+    [("sigmoid", 0.05, 0.95), ("tanh", -0.9, 0.9), ("linear", -1.0, 1.0), ("relu", 0.05, 1.0)],
+)
+def test_targets_are_drawn_where_the_output_activation_reaches(output, low, high):
+    from chainrule.worksheet.problem import target_interval
+
+    assert target_interval(output) == pytest.approx((low, high))
+    problem = random_problem([2, 2, 3], ["tanh", output], examples=4, seed=1)
+    assert low <= problem.Y.min() and problem.Y.max() <= high

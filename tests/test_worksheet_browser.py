@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from nn.worksheet import load_given, make_worksheet, random_problem
+from chainrule.worksheet import load_given, make_worksheet, random_problem
 from tests.browser import chromium
 from tests.test_worksheet import TEXTBOOK
 

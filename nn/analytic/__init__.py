@@ -23,17 +23,19 @@ the curriculum's sections:
   averaged (dZ = ∂C/∂Z, 1/m inside) and per example (dZ = ∂L/∂Z, the 1/m in
   dW and db), which :func:`check_derivation` tells apart.
 
-Every name below can be imported from ``nn.analytic`` directly.
+Every name below can be imported from ``nn.analytic`` directly. The costs
+(``cost=``) are the records of :data:`nn.costs.COSTS` with an array form
+(:func:`nn.costs.array_costs`), the activations those of
+:data:`nn.activations.ACTIVATIONS`.
 """
 
 from nn.activations import ACTIVATIONS
 from nn.analytic.batch import check_batch, random_batch
-from nn.analytic.comparison import KINKED, Comparison, Row, compare, finite_difference_gradients
+from nn.analytic.comparison import Comparison, Row, compare, finite_difference_gradients
 from nn.analytic.conventions import CONVENTIONS
 from nn.analytic.derivation import Derivation, DerivationCheck, check_derivation
 from nn.analytic.engine import EngineGradients, engine_gradients
 from nn.analytic.equations import (
-    COSTS,
     ForwardPass,
     LayerGradients,
     Network,
@@ -48,8 +50,6 @@ from nn.analytic.equations import (
 __all__ = [
     "ACTIVATIONS",
     "CONVENTIONS",
-    "COSTS",
-    "KINKED",
     "Comparison",
     "Derivation",
     "DerivationCheck",

@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from nn.checks import positive_int
+from nn.costs import lookup_cost
 from nn.layers import MLP
 
 Array = np.ndarray
@@ -77,11 +78,16 @@ def check_batch(model: MLP, X: object, Y: object, caller: str = "compare") -> tu
 
 
 def random_batch(model: MLP, m: int, cost: str, seed: int = 0) -> tuple[Array, Array]:
-    """A seeded batch for ``model``: X ~ N(0, 1) of shape (n_0, m); Y in {0, 1} for bce, else U(0, 1)."""
+    """A seeded batch for ``model``: X ~ N(0, 1) of shape (n_0, m); Y as the cost's record draws
+    targets (:meth:`nn.costs.CostArrays.draw_targets`): labels 0 or 1 for bce, else U(0, 1).
+
+    Raises:
+        ValueError: An unknown cost, or one without an array form.
+    """
     check_model(model, "random_batch", finite=False)
     positive_int(m, "batch size m")
+    arrays = lookup_cost(cost, arrays=True).on_arrays()
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((model.nin, m))
-    n_L = model.sizes[-1]
-    Y = rng.integers(0, 2, (n_L, m)).astype(float) if cost == "bce" else rng.uniform(0, 1, (n_L, m))
+    Y = arrays.draw_targets(rng, (model.sizes[-1], m), 0.0, 1.0, np)
     return X, Y

@@ -51,9 +51,6 @@ Array = np.ndarray
 FD_STEP = 1e-6
 """The step ε of the central differences."""
 
-KINKED = tuple(name for name, activation in ACTIVATIONS.items() if activation.kink)
-"""Activations whose derivative jumps at z = 0, where a central difference is no derivative."""
-
 
 def finite_difference_gradients(
     net: Network, X: Array, Y: Array, cost: str, eps: float = FD_STEP
@@ -86,7 +83,7 @@ def _at_kink(net: Network, fp: ForwardPass, eps: float) -> bool:
     kinked layer across 0: |z^l| <= 10 eps (1 + max|a^{l-1}|) (10: room for the
     change in a^{l-1} itself)."""
     return any(
-        name in KINKED and bool(np.any(np.abs(Z) <= 10 * eps * (1 + np.max(np.abs(A_prev)))))
+        ACTIVATIONS[name].kink and bool(np.any(np.abs(Z) <= 10 * eps * (1 + np.max(np.abs(A_prev)))))
         for name, Z, A_prev in zip(net.activations, fp.Z, fp.A)
     )
 
@@ -245,7 +242,8 @@ def compare(
         model: An ``nn.MLP`` whose layers use named activations.
         X: Inputs, shape (n_0, m): ONE EXAMPLE PER COLUMN, every entry finite.
         Y: Targets, shape (n_L, m) (a 1-D array of m targets for one output).
-        cost: ``"quadratic"`` (1/(2m)), ``"mse"`` (1/(m n_L)) or ``"bce"`` (sigmoid output).
+        cost: A cost of :data:`nn.costs.COSTS` with an array form: ``"quadratic"``
+            (1/(2m)), ``"mse"`` (1/(m n_L)) or ``"bce"`` (sigmoid output), or one registered.
         rtol: Tolerance of engine vs equations, relative to each quantity's largest entry.
         fd_rtol: Tolerance of central finite differences vs the engine, relative to
             each quantity's largest entry (their error is O(eps^2) plus rounding).

@@ -2,7 +2,7 @@ r"""The scalar engine on the same batch: a ``Value`` graph of the model, ``backw
 
 For each example (column i of ``X``) the model runs on ``Value`` objects and
 records every neuron's pre-activation z^l_j; the cost is built with
-:mod:`nn.losses` over the whole batch and differentiated once. After
+its record's loss on Values (:mod:`nn.losses`) over the whole batch and differentiated once. After
 ``backward()``:
 
 * the gradient of z^l_j for example i is δ^l_j of that example (with the
@@ -22,9 +22,9 @@ import numpy as np
 
 from autograd import Value
 from nn.analytic.batch import check_batch
-from nn.analytic.equations import check_cost
+from nn.analytic.equations import Network, check_cost
+from nn.costs import Cost
 from nn.layers import MLP
-from nn.losses import binary_cross_entropy, mean_squared_error, quadratic_cost
 
 Array = np.ndarray
 
@@ -45,17 +45,9 @@ class EngineGradients:
     db: list[Array]
 
 
-def _batch_cost(outputs: list[list[Value]], Y: Array, cost: str) -> Value:
-    """C over the batch, built from ``nn.losses`` on the engine's outputs."""
-    m = Y.shape[1]
-    if cost == "bce":
-        if Y.shape[0] != 1:
-            raise ValueError(f"cost 'bce' needs one output per example, the model has {Y.shape[0]}")
-        return binary_cross_entropy([out[0] for out in outputs], [float(y) for y in Y[0]])
-    targets = [[float(y) for y in Y[:, i]] for i in range(m)]
-    if cost == "quadratic":
-        return quadratic_cost(outputs, targets)
-    return mean_squared_error(outputs, targets)
+def _batch_cost(outputs: list[list[Value]], Y: Array, cost: Cost) -> Value:
+    """C over the batch, the cost's loss on Values (:mod:`nn.losses`) of the engine's outputs."""
+    return cost.function(outputs, [[float(y) for y in Y[:, i]] for i in range(Y.shape[1])])
 
 
 def engine_gradients(model: MLP, X: object, Y: object, cost: str) -> EngineGradients:
@@ -66,7 +58,8 @@ def engine_gradients(model: MLP, X: object, Y: object, cost: str) -> EngineGradi
         ValueError: A batch that does not fit the model or is not finite, or an unknown cost.
     """
     X, Y = check_batch(model, X, Y, "engine_gradients")
-    check_cost(cost)
+    record = check_cost(cost)
+    record.check_output(Network.from_mlp(model).activations[-1])
     m = X.shape[1]
     outputs: list[list[Value]] = []
     zs: list[list[list[Value]]] = []  # zs[i][l-1][j]: z of neuron j, layer l, example i
@@ -74,7 +67,7 @@ def engine_gradients(model: MLP, X: object, Y: object, cost: str) -> EngineGradi
         outputs.append(model.forward([float(v) for v in X[:, i]]))
         zs.append([[n.z for n in layer.neurons if n.z is not None] for layer in model.layers])
     model.zero_grad()
-    C = _batch_cost(outputs, Y, cost)
+    C = _batch_cost(outputs, Y, record)
     C.backward()
     delta = [
         np.array([[zs[i][l][j].grad for i in range(m)] for j in range(len(zs[0][l]))])

@@ -27,15 +27,13 @@ one instead, dZ^l = ∂L/∂Z^l = m δ^l, with the 1/m applied in dW and db
 (dW^l = (1/m) dZ^l (A^{l-1})^T): the same gradients of W and b, see
 :mod:`nn.analytic.conventions`.
 
-Costs (C over a batch of m examples, n_L outputs each). The quadratic cost has
-the 1/(2m) of the derivations, the mean squared error the libraries' 1/m
-(PyTorch's ``MSELoss``): for one output the second is twice the first, and so
-is every gradient:
-
-    quadratic  C = 1/(2m) Σ ||y - a^L||^2        ∇_A C = (A^L - Y)/m
-    mse        C = 1/(m n_L) Σ (y - ŷ)^2         ∇_A C = 2 (A^L - Y)/(m n_L)   (PyTorch's MSELoss)
-    bce        C = -1/m Σ [y log ŷ + (1-y) log(1-ŷ)], ŷ = σ(z^L)
-               ∇_A C = (A^L - Y)/(A^L (1 - A^L))/m, and δ^L = (A^L - Y)/m
+Costs (C over a batch of m examples, n_L outputs each) come from the cost
+registry (:data:`nn.costs.COSTS`, the records with ``arrays``): C, ∇_A C and,
+for a cost paired with its output activation (bce on a sigmoid), the pair's
+simplified δ^L = (A^L - Y)/m, which BP1 then uses instead of ∇_A C ⊙ f'(Z^L).
+The quadratic cost has the 1/(2m) of the derivations, the mean squared error
+the libraries' 1/(m n_L) (PyTorch's ``MSELoss``): for one output the second
+is twice the first, and so is every gradient.
 
 f and f' of each layer come from the activation registry
 (:data:`nn.activations.ACTIVATIONS`: ``f_array``, ``df_array``).
@@ -48,39 +46,28 @@ from dataclasses import dataclass
 import numpy as np
 
 from nn.activations import ACTIVATIONS, registered
+from nn.costs import Cost, CostArrays, lookup_cost
 from nn.layers import MLP
 
 Array = np.ndarray
 
-COSTS = ("quadratic", "mse", "bce")
-"""Costs the analytic equations implement (see the module docstring)."""
+def check_cost(cost: object) -> Cost:
+    """The record of ``cost``, a cost with an array side, else a ValueError listing them."""
+    return lookup_cost(cost, arrays=True)
 
 
-def check_cost(cost: object) -> str:
-    """``cost`` if it is one of :data:`COSTS`, else a ValueError listing them."""
-    if cost not in COSTS:
-        raise ValueError(f"unknown cost {cost!r}; expected one of: {', '.join(COSTS)}")
-    return str(cost)
+def _arrays(cost: object) -> CostArrays:
+    return check_cost(cost).on_arrays()
 
 
 def cost_value(cost: str, A_L: Array, Y: Array) -> float:
-    r"""C for the batch: quadratic 1/(2m) Σ||y - a||^2, mse 1/(m n_L) Σ (y - ŷ)^2, or bce."""
-    m = A_L.shape[1]
-    if check_cost(cost) == "quadratic":
-        return float(np.sum((A_L - Y) ** 2) / (2 * m))
-    if cost == "mse":
-        return float(np.mean((A_L - Y) ** 2))
-    return float(-np.sum(Y * np.log(A_L) + (1 - Y) * np.log(1 - A_L)) / m)
+    r"""C for the batch, (1/m) Σ_i L_i (the cost's record: :data:`nn.costs.COSTS`)."""
+    return _arrays(cost).value(A_L, Y, np)
 
 
 def cost_gradient(cost: str, A_L: Array, Y: Array) -> Array:
     r"""∇_A C, the gradient of the batch cost with respect to the output activations A^L."""
-    m = A_L.shape[1]
-    if check_cost(cost) == "quadratic":
-        return (A_L - Y) / m
-    if cost == "mse":
-        return 2.0 * (A_L - Y) / A_L.size
-    return (A_L - Y) / (A_L * (1.0 - A_L)) / m
+    return _arrays(cost).gradient(A_L, Y, np)
 
 
 # -- the network as matrices ----------------------------------------------------
@@ -157,15 +144,14 @@ def forward(net: Network, X: Array) -> ForwardPass:
 
 
 def output_error(net: Network, fp: ForwardPass, Y: Array, cost: str) -> Array:
-    r"""BP1: δ^L = ∇_A C ⊙ f_L'(Z^L); for sigmoid + bce, σ' cancels: δ^L = (A^L - Y)/m."""
-    A_L, Z_L = fp.A[-1], fp.Z[-1]
-    if check_cost(cost) == "bce":
-        if net.activations[-1] != "sigmoid":
-            raise ValueError(
-                f"cost 'bce' needs a sigmoid output layer (probabilities), got {net.activations[-1]!r}"
-            )
-        return (A_L - Y) / A_L.shape[1]
-    return cost_gradient(cost, A_L, Y) * ACTIVATIONS[net.activations[-1]].df_array(Z_L, np)
+    r"""BP1: δ^L = ∇_A C ⊙ f_L'(Z^L), or the pair's simplified δ^L (sigmoid + bce: (A^L - Y)/m)."""
+    record = check_cost(cost)
+    arrays = _arrays(cost)
+    A_L, Z_L, output = fp.A[-1], fp.Z[-1], net.activations[-1]
+    if record.pairs_with(output) and arrays.paired_delta is not None:
+        return arrays.paired_delta(A_L, Y, np) / A_L.shape[1]
+    record.check_output(output)
+    return arrays.gradient(A_L, Y, np) * ACTIVATIONS[output].df_array(Z_L, np)
 
 
 def backpropagate(net: Network, X: Array, Y: Array, cost: str) -> tuple[ForwardPass, list[LayerGradients]]:

@@ -13,8 +13,8 @@ import re
 
 import graphviz
 
-from nn.worksheet.markup import number_text
-from nn.worksheet.problem import Problem
+from chainrule.worksheet.markup import number_text
+from chainrule.worksheet.problem import Problem
 
 FONT = "Helvetica"
 SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹"

@@ -1,8 +1,11 @@
-r"""The settings of a training run (:func:`nn.recipe.train_classifier`), checked when made.
+r"""The settings of a training run (:func:`chainrule.recipe.train_classifier`), checked when made.
 
 Each field is an option of ``chainrule train`` (``batch_size`` is
 ``--batch-size``), with the same default; the command line takes its
-defaults and choices from here. Every check runs when a :class:`TrainSettings`
+defaults and choices from here. The optimizer's hyperparameters other than
+``lr`` are one field, ``optimizer_options`` (``--momentum``, ``--beta1``, ...:
+one option per hyperparameter of :data:`nn.optim.OPTIMIZERS`), each checked by
+its record. Every check runs when a :class:`TrainSettings`
 is made, before any data are generated or any training starts, and a bad
 setting is a ``ValueError`` naming it, its value and what was expected.
 
@@ -17,17 +20,21 @@ Two limits keep a run's memory bounded, each raised by a setting:
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from nn.activations import ACTIVATIONS, per_hidden_layer
 from nn.checks import positive_int, positive_number
+from nn.costs import COSTS
 from nn.datasets import DATASETS, DataSet
 from nn.layers import INITS, parameter_count
-from nn.losses import LOSSES
+from nn.optim import OPTIMIZERS, OptimizerRecord
 
-OPTIMIZERS = ("sgd", "adam")
-"""The optimizers by name: :class:`nn.optim.SGD` (with momentum) and :class:`nn.optim.Adam`."""
+HYPERPARAMETER_DEFAULTS = {"momentum": 0.9}
+"""This job's defaults that differ from the library's: SGD with momentum μ = 0.9
+(:class:`nn.optim.SGD` defaults to PyTorch's μ = 0). Every other hyperparameter
+defaults to its record's default (:data:`nn.optim.OPTIMIZERS`)."""
 
 SCHEDULES = ("constant", "linear")
 """Learning rate schedules: constant, or a linear decay to lr/10 over the run."""
@@ -75,11 +82,13 @@ class TrainSettings:
         activation: f of the hidden layers: a name of :data:`nn.activations.ACTIVATIONS`
             for all of them, or a tuple of names, one per hidden layer.
         init: Weight initialisation, one of :data:`nn.layers.INITS`.
-        loss: A loss of :data:`nn.losses.LOSSES`, or None: hinge for two
+        loss: A loss of :data:`nn.costs.COSTS`, or None: hinge for two
             classes, cross_entropy for more.
-        optimizer: One of :data:`OPTIMIZERS`.
-        lr: The learning rate α > 0.
-        momentum: SGD's momentum μ in [0, 1).
+        optimizer: A name of :data:`nn.optim.OPTIMIZERS`.
+        lr: The learning rate α > 0 (every optimizer has one).
+        optimizer_options: The optimizer's other hyperparameters by name
+            (``{"momentum": 0.5}``, ``{"beta2": 0.99}``); one not given takes
+            :data:`HYPERPARAMETER_DEFAULTS`' value, else its record's default.
         schedule: One of :data:`SCHEDULES`.
         l2: Strength λ >= 0 of an L2 penalty λ Σ θ² on every parameter.
         epochs: Passes over the training examples.
@@ -99,7 +108,7 @@ class TrainSettings:
     loss: str | None = None
     optimizer: str = "sgd"
     lr: float = 0.05
-    momentum: float = 0.9
+    optimizer_options: Mapping[str, float] = field(default_factory=dict, hash=False)
     schedule: str = "constant"
     l2: float = 0.0
     epochs: int = 40
@@ -119,18 +128,16 @@ class TrainSettings:
             per_hidden_layer(list(self.activation), len(self.hidden))
         _choice(self.init, INITS, "init")
         _choice(self.optimizer, OPTIMIZERS, "optimizer")
+        self._check_optimizer_options()
         _choice(self.schedule, SCHEDULES, "schedule")
         if self.loss is not None:
-            _choice(self.loss, LOSSES, "loss")
+            _choice(self.loss, COSTS, "loss")
         for name in ("samples", "epochs", "batch_size", "max_samples", "max_parameters"):
             positive_int(getattr(self, name), name)
         if self.noise is not None:
             positive_number(self.noise, "noise", allow_zero=True)
         if not positive_number(self.test_fraction, "test_fraction") < 1:
             raise ValueError(f"test_fraction must be in (0, 1), got {self.test_fraction!r}")
-        positive_number(self.lr, "lr")
-        if not positive_number(self.momentum, "momentum", allow_zero=True) < 1:
-            raise ValueError(f"momentum must be in [0, 1), got {self.momentum!r}")
         positive_number(self.l2, "l2", allow_zero=True)
         if isinstance(self.seed, bool) or not isinstance(self.seed, numbers.Integral):
             raise ValueError(f"seed must be an int, got {self.seed!r}")
@@ -143,6 +150,32 @@ class TrainSettings:
     def dataset(self) -> DataSet:
         """The :class:`nn.datasets.DataSet` record of :attr:`data`."""
         return DATASETS[self.data]
+
+    @property
+    def optimizer_record(self) -> OptimizerRecord:
+        """The :class:`nn.optim.OptimizerRecord` of :attr:`optimizer`."""
+        return OPTIMIZERS[self.optimizer]
+
+    def hyperparameters(self) -> dict[str, float]:
+        """Every hyperparameter of the optimizer: :attr:`lr`, :attr:`optimizer_options`, then the defaults.
+
+        Raises:
+            ValueError: A hyperparameter the optimizer does not take, or a value
+                outside its interval (the record's check).
+        """
+        record = self.optimizer_record
+        defaults = {name: x for name, x in HYPERPARAMETER_DEFAULTS.items() if name in record.names}
+        return record.values({**defaults, **self.optimizer_options, "lr": self.lr})
+
+    def _check_optimizer_options(self) -> None:
+        if not isinstance(self.optimizer_options, Mapping):
+            raise ValueError(
+                f"optimizer_options must be a mapping of hyperparameter names to numbers, got {self.optimizer_options!r}"
+            )
+        object.__setattr__(self, "optimizer_options", dict(self.optimizer_options))
+        if "lr" in self.optimizer_options:
+            raise ValueError("lr is a setting of its own (lr=...), not one of optimizer_options")
+        self.hyperparameters()
 
     @property
     def loss_name(self) -> str:
@@ -158,7 +191,7 @@ class TrainSettings:
             ValueError: A one-output loss for a data set of more than two classes.
         """
         try:
-            outputs = LOSSES[self.loss_name].output_size(self.dataset.classes)
+            outputs = COSTS[self.loss_name].output_size(self.dataset.classes)
         except ValueError as error:
             raise ValueError(f"{self.data}: {error}") from None
         return [*self.hidden, outputs]

@@ -38,6 +38,7 @@ from nn.activations import ACTIVATIONS, lookup
 from nn.analytic import Network, forward
 from nn.analytic.equations import check_cost
 from nn.checks import positive_int, positive_number
+from nn.costs import CostArrays
 
 Array = np.ndarray
 
@@ -68,7 +69,7 @@ class Problem:
         X: The inputs, shape (n_0, m), one example per column.
         Y: The targets, shape (n_L, m).
         activations: f_l of each layer l = 1..L, registered names.
-        cost: ``"quadratic"``, ``"mse"`` or ``"bce"``.
+        cost: A cost of :data:`nn.costs.COSTS` with an array form (``"quadratic"``, ``"mse"``, ``"bce"``).
         lr: The learning rate η > 0.
         fixed_biases: True when the step of gradient descent leaves the biases as given.
         decimals: Decimals of the given numbers (1..:data:`MAX_DECIMALS`).
@@ -112,6 +113,11 @@ class Problem:
         return Network(list(self.W), [b.reshape(-1, 1) for b in self.b], list(self.activations))
 
 
+def cost_arrays(cost: str) -> CostArrays:
+    """The array side of the record of ``cost`` (a ValueError for an unknown cost)."""
+    return check_cost(cost).on_arrays()
+
+
 def check_sizes(sizes: Sequence[int], m: int) -> None:
     """A ValueError unless ``sizes`` = [n_0, ..., n_L] and ``m`` are within the worksheet's limits."""
     if len(sizes) < 2:
@@ -131,8 +137,8 @@ def activation_names(activation: str | Sequence[str], L: int, cost: str) -> list
     """One activation name per layer l = 1..L, from one name or a list of L names.
 
     Raises:
-        ValueError: An unknown name, a list of the wrong length, or ``bce``
-            without a sigmoid output layer.
+        ValueError: An unknown name, a list of the wrong length, or an output
+            activation the cost does not take (bce needs a sigmoid).
     """
     names = [activation] if isinstance(activation, str) else list(activation)
     if len(names) == 1:
@@ -143,11 +149,13 @@ def activation_names(activation: str | Sequence[str], L: int, cost: str) -> list
             f"or one per layer l = 1..{L} (the output layer included)"
         )
     names = [lookup(str(name)).name for name in names]
-    if check_cost(cost) == "bce" and names[-1] != "sigmoid":
+    record = check_cost(cost)
+    try:
+        record.check_output(names[-1])
+    except ValueError as error:
         raise ValueError(
-            f"cost 'bce' needs a sigmoid output layer (probabilities), got {names[-1]!r}; "
-            f"e.g. --activation {','.join([*names[:-1], 'sigmoid'])}"
-        )
+            f"{error}; e.g. --activation {','.join([*names[:-1], record.output_activation])}"
+        ) from None
     return names
 
 
@@ -177,8 +185,12 @@ def check_problem(problem: Problem) -> None:
         if not np.all(np.isfinite(array)):
             raise ValueError(f"{name} holds a number that is not finite: {array.tolist()}")
     p.activations = activation_names(p.activations, p.L, p.cost)
-    if p.cost == "bce" and not np.all((p.Y >= 0) & (p.Y <= 1)):
-        raise ValueError(f"cost 'bce' needs targets in [0, 1], got Y = {p.Y.tolist()}")
+    p.cost = check_cost(p.cost).name
+    bounds = cost_arrays(p.cost).target_range
+    if bounds is not None and not np.all((bounds[0] <= p.Y) & (bounds[1] >= p.Y)):
+        raise ValueError(
+            f"cost {p.cost!r} needs targets in [{bounds[0]:g}, {bounds[1]:g}], got Y = {p.Y.tolist()}"
+        )
     p.lr = positive_number(p.lr, "the learning rate lr")
     p.decimals = positive_int(p.decimals, "decimals")
     if p.decimals > MAX_DECIMALS:
@@ -193,14 +205,22 @@ def _draw(
     return np.round(rng.uniform(low, high, shape), decimals)
 
 
+def target_interval(output: str) -> tuple[float, float]:
+    """Where a worksheet draws targets an output activation can reach: its record's
+    ``output_range`` cut to [-1, 1], 5% of the width inside each bound the range has
+    there (sigmoid: (0.05, 0.95), tanh: (-0.9, 0.9), linear: (-1, 1))."""
+    low, high = ACTIVATIONS[output].output_range
+    cut_low, cut_high = max(low, -1.0), min(high, 1.0)
+    margin = 0.05 * (cut_high - cut_low)
+    return (cut_low + margin if low >= -1.0 else cut_low, cut_high - margin if high <= 1.0 else cut_high)
+
+
 def _targets(
     rng: np.random.Generator, output: str, cost: str, shape: tuple[int, int], decimals: int
 ) -> Array:
-    """Targets the output layer can reach: labels 0/1 for bce, (0, 1) for sigmoid, (-1, 1) for tanh."""
-    if cost == "bce":
-        return rng.integers(0, 2, shape).astype(float)
-    low, high = {"sigmoid": (0.05, 0.95), "tanh": (-0.9, 0.9)}.get(output, (-1.0, 1.0))
-    return _draw(rng, low, high, shape, decimals)
+    """Targets as the cost's record draws them (labels 0/1 for bce), else in :func:`target_interval`."""
+    low, high = target_interval(output)
+    return np.round(cost_arrays(cost).draw_targets(rng, shape, low, high, np), decimals)
 
 
 def _near_kink(problem: Problem) -> bool:
@@ -226,14 +246,15 @@ def random_problem(
     r"""A seeded problem with numbers of few decimals, practical by hand.
 
     Weights are drawn from U(-1, 1), biases from U(-0.5, 0.5), inputs from
-    U(-1, 1), each rounded to ``decimals``; targets are labels 0 or 1 for
-    ``bce``, else numbers the output activation can reach. Draws whose
+    U(-1, 1), each rounded to ``decimals``; targets are drawn as the cost's
+    record says (labels 0 or 1 for ``bce``), else numbers the output activation
+    can reach (:func:`target_interval`). Draws whose
     ReLU-like pre-activations round to 0 are drawn again (f' jumps there).
 
     Args:
         sizes: ``[n_0, n_1, ..., n_L]``.
         activation: One name for every layer, or one per layer l = 1..L.
-        cost: ``"quadratic"``, ``"mse"`` or ``"bce"``.
+        cost: A cost of :data:`nn.costs.COSTS` with an array form.
         lr: The learning rate η.
         examples: m, the number of examples.
         seed: The seed of every number drawn.

@@ -5,7 +5,7 @@ options, with ``_`` for ``-``, and the same defaults) and checks them all when
 it is made, before any data exist. :func:`train_classifier` then
 
 1. generates the data set (:data:`nn.datasets.DATASETS`) and encodes its
-   classes as the loss wants them (:data:`nn.losses.LOSSES`: ±1 for hinge,
+   classes as the loss wants them (:data:`nn.costs.COSTS`: ±1 for hinge,
    0/1 for the cross-entropies, class indices for cross_entropy);
 2. holds out ``test_fraction`` of the examples for testing;
 3. builds the MLP n_0 → hidden → n_L whose output layer the loss fixes: one
@@ -13,7 +13,7 @@ it is made, before any data exist. :func:`train_classifier` then
    activation (linear for scores and logits, sigmoid for probabilities);
 4. trains it by mini-batch gradient descent (:func:`nn.train.fit`);
 5. measures the train and test accuracy and, given an output folder, writes
-   the run into it (:mod:`nn.run_folder`: model.json, history.csv, loss.png,
+   the run into it (:mod:`chainrule.run_folder`: model.json, history.csv, loss.png,
    decision_boundary.png for 2-D data, each written atomically).
 
 >>> run = train_classifier(TrainSettings(samples=60, hidden=(4,), epochs=2))
@@ -31,14 +31,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograd.files import write_atomic
+from chainrule.run_folder import RunFolder, prepare_run_folder
+from chainrule.train_settings import TrainSettings
 from nn import serialize
+from nn.costs import COSTS, Cost
 from nn.datasets import DataSet, train_test_split
 from nn.layers import MLP
-from nn.losses import LOSSES, LossRecord
-from nn.optim import SGD, Adam, Optimizer, linear_decay
-from nn.run_folder import RunFolder, prepare_run_folder
+from nn.optim import Optimizer, linear_decay
 from nn.train import History, evaluate, fit
-from nn.train_settings import TrainSettings
 
 __all__ = ["TrainSettings", "TrainingRun", "train_classifier"]
 
@@ -83,7 +83,7 @@ def train_classifier(
     Every setting and the output folder are checked before the data are made
     and before training starts. A folder that is not empty is refused unless
     ``force``; with ``force`` only the files a run writes are replaced, and only
-    after training (see :mod:`nn.run_folder`). Ctrl-C during training raises
+    after training (see :mod:`chainrule.run_folder`). Ctrl-C during training raises
     :class:`nn.train.TrainingInterrupted` and writes nothing.
 
     Args:
@@ -110,7 +110,7 @@ def train_classifier(
         raise ImportError("the pictures of a run need matplotlib: pip install 'chainrule[train]'")
     folder = prepare_run_folder(out, force) if out is not None else None
     try:
-        run = _train(settings, settings.dataset, LOSSES[settings.loss_name], progress, report)
+        run = _train(settings, settings.dataset, COSTS[settings.loss_name], progress, report)
         if folder is not None:
             run.files = _write_run(folder, run, report)
     except BaseException:
@@ -127,7 +127,7 @@ def _silent(line: str) -> None:
 def _train(
     s: TrainSettings,
     dataset: DataSet,
-    loss: LossRecord,
+    loss: Cost,
     progress: bool | None,
     report: Callable[[str], None],
 ) -> TrainingRun:
@@ -167,14 +167,12 @@ def _optimizer(s: TrainSettings, model: MLP, training_examples: int) -> Optimize
     """The optimizer of the settings over the model's parameters, with its schedule."""
     steps = s.epochs * math.ceil(training_examples / s.batch_size)
     schedule = linear_decay(steps) if s.schedule == "linear" else None
-    if s.optimizer == "adam":
-        return Adam(model.parameters(), lr=s.lr, schedule=schedule)
-    return SGD(model.parameters(), lr=s.lr, momentum=s.momentum, schedule=schedule)
+    return s.optimizer_record.build(model.parameters(), s.hyperparameters(), schedule=schedule)
 
 
 def _write_run(folder: RunFolder, run: TrainingRun, report: Callable[[str], None]) -> list[Path]:
     """Step 5: render the pictures in memory, then replace the folder's run files."""
-    from nn.plots import plot_decision_boundary, plot_history, png_bytes
+    from chainrule.plots import plot_decision_boundary, plot_history, png_bytes
 
     title = (
         f"{run.settings.data}: MLP{[run.model.nin, *run.model.sizes]}, {run.loss}, "

@@ -14,7 +14,7 @@ or none for a continued line) and a sequence of nodes:
 * :class:`Text`, words inside an equation ("since z > 0");
 * :class:`Blank`, the space a student fills in.
 
-Nothing here knows the network: :mod:`nn.worksheet.steps` builds the nodes.
+Nothing here knows the network: :mod:`chainrule.worksheet.steps` builds the nodes.
 """
 
 from __future__ import annotations
@@ -250,10 +250,11 @@ def node_latex(node: Node) -> str:
     if isinstance(node, Op):
         return {"(": r"\left(", ")": r"\right)"}.get(node.text, _latex_text(node.text))
     if isinstance(node, Call):
-        name = _latex_text(node.name)
+        base, prime = (node.name[:-1], "'") if node.name.endswith("′") else (node.name, "")
+        name = _latex_text(base)
         if len(name) > 1 and name.isalpha() and not name.startswith("\\"):
             name = r"\operatorname{" + name + "}"
-        return name + r"\left(" + row_latex(node.args) + r"\right)"
+        return name + prime + r"\left(" + row_latex(node.args) + r"\right)"
     if isinstance(node, Frac):
         return r"\frac{" + row_latex(node.num) + "}{" + row_latex(node.den) + "}"
     if isinstance(node, Text):

@@ -11,9 +11,10 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from chainrule.train_settings import parse_sizes
 from nn.activations import parse_activations
 from nn.checks import positive_int, positive_number
-from nn.train_settings import parse_sizes
+from nn.hyperparameters import Hyperparameter
 
 
 def argument_type(
@@ -39,18 +40,22 @@ def argument_type(
     return parse
 
 
-def _below_one(value: float, what: str, allow_zero: bool = False) -> None:
-    """A ValueError unless ``value`` is in (0, 1) (in [0, 1) with ``allow_zero``)."""
-    if not positive_number(value, what, allow_zero=allow_zero) < 1:
+def _below_one(value: float, what: str) -> None:
+    """A ValueError unless ``value`` is in (0, 1)."""
+    if not positive_number(value, what) < 1:
         raise ValueError(f"{what} must be below 1, got {value!r}")
 
 
 positive_int_argument = argument_type(positive_int, int, "a positive int")
-positive_float_argument = argument_type(positive_number, float, "a positive number")
 non_negative_float_argument = argument_type(positive_number, float, "a finite number >= 0", allow_zero=True)
 non_negative_int_argument = argument_type(positive_number, int, "an int >= 0", allow_zero=True)
 fraction_argument = argument_type(_below_one, float, "a number in (0, 1)")
-momentum_argument = argument_type(_below_one, float, "a number in [0, 1)", allow_zero=True)
+
+
+def hyperparameter_argument(hyperparameter: Hyperparameter) -> Callable[[str], float]:
+    """An argparse type for an optimizer's hyperparameter: a float that its own check accepts
+    (:meth:`nn.hyperparameters.Hyperparameter.check`, the only check of its interval)."""
+    return argument_type(hyperparameter.check, float, hyperparameter.expected)
 
 
 def activations_argument(text: str) -> str | list[str]:
@@ -63,7 +68,7 @@ def activations_argument(text: str) -> str | list[str]:
 
 
 def hidden_sizes_argument(text: str) -> tuple[int, ...]:
-    """``"16,16"`` -> ``(16, 16)``, ``"none"`` -> ``()`` (:func:`nn.train_settings.parse_sizes`)."""
+    """``"16,16"`` -> ``(16, 16)``, ``"none"`` -> ``()`` (:func:`chainrule.train_settings.parse_sizes`)."""
     try:
         return parse_sizes(text)
     except ValueError as error:

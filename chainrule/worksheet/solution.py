@@ -12,7 +12,7 @@ per column, δ^l = ∂C/∂Z^l of the cost averaged over the m examples):
 
 :func:`engine_check` builds the same network as an ``nn.MLP``
 (:meth:`nn.layers.MLP.from_weights`), runs every example through the scalar
-engine, builds the cost with :mod:`nn.losses`, calls ``backward()`` and takes
+engine, builds the cost with its record's loss on Values (:mod:`nn.losses`), calls ``backward()`` and takes
 one step of ``nn.optim.SGD``; every z, a, C, δ (the gradient of each neuron's
 stored z), ∂C/∂W, ∂C/∂b and updated parameter must agree with the equations'.
 A disagreement raises :class:`EngineDisagreement`: no sheet is written from
@@ -28,11 +28,11 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
+from chainrule.worksheet.problem import Problem
 from nn.analytic import backpropagate, cost_value
+from nn.costs import lookup_cost
 from nn.layers import MLP
-from nn.losses import binary_cross_entropy, mean_squared_error, quadratic_cost
 from nn.optim import SGD
-from nn.worksheet.problem import Problem
 
 Array = np.ndarray
 
@@ -100,15 +100,9 @@ def model_of(problem: Problem) -> MLP:
 
 
 def _engine_cost(outputs: list[list[Value]], Y: Array, cost: str) -> Value:
-    """C of the batch from :mod:`nn.losses`; bce of n_L outputs is n_L times the mean over all m n_L of them."""
+    """C of the batch: the cost's loss on Values (its record's ``function``, from :mod:`nn.losses`)."""
     targets = [[float(y) for y in Y[:, i]] for i in range(Y.shape[1])]
-    if cost == "quadratic":
-        return quadratic_cost(outputs, targets)
-    if cost == "mse":
-        return mean_squared_error(outputs, targets)
-    flat = [out[j] for out in outputs for j in range(len(out))]
-    labels = [y for column in targets for y in column]
-    return binary_cross_entropy(flat, labels) * float(Y.shape[0])
+    return lookup_cost(cost).function(outputs, targets)
 
 
 def engine_numbers(problem: Problem) -> Solution:

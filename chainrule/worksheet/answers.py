@@ -26,9 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from nn.worksheet.given import problem_from_given, read_json
-from nn.worksheet.problem import Problem
-from nn.worksheet.solution import QUANTITIES, Solution, solve
+from chainrule.worksheet.given import problem_from_given, read_json
+from chainrule.worksheet.problem import Problem
+from chainrule.worksheet.solution import QUANTITIES, Solution, solve
 
 FORMAT = "chainrule-worksheet"
 VERSION = 1

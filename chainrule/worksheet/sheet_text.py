@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from nn.worksheet.markup import SIGNIFICANT, Sym
-from nn.worksheet.problem import Problem
-
-COSTS = {
-    "quadratic": "the quadratic cost C = 1/(2m) Σ_i ||y_i − a^L_i||²",
-    "mse": "the mean squared error C = 1/(m n_L) Σ_i Σ_j (y_j,i − a^L_j,i)²",
-    "bce": "the binary cross-entropy C = −1/m Σ_i [y_i ln a^L_i + (1 − y_i) ln(1 − a^L_i)]",
-}
-"""Each cost in words and symbols."""
+from chainrule.worksheet.markup import SIGNIFICANT, Sym
+from chainrule.worksheet.problem import Problem, cost_arrays
 
 
 def heading(problem: Problem) -> str:
@@ -30,7 +23,7 @@ def task_text(problem: Problem) -> str:
     m = problem.m
     examples = "1 example" if m == 1 else f"{m} examples, one per column of X and Y"
     return (
-        f"Activation: {activations}. Cost: {COSTS[problem.cost]}. Learning rate η = {problem.lr:g}. "
+        f"Activation: {activations}. Cost: {cost_arrays(problem.cost).words}. Learning rate η = {problem.lr:g}. "
         f"{examples[0].upper()}{examples[1:]}. Weights w^l_jk go from neuron k of layer l−1 to neuron j of layer l "
         "(row j, column k of W^l); δ^l = ∂C/∂z^l is the error of layer l."
     )
@@ -62,5 +55,6 @@ def given_rows(problem: Problem) -> list[tuple[Sym, np.ndarray, int]]:
         rows.append((Sym("W", str(l)), W, problem.decimals))
         rows.append((Sym("b", str(l)), b.reshape(-1, 1), problem.decimals))
     rows.append((Sym("X"), problem.X, problem.decimals))
-    rows.append((Sym("Y"), problem.Y, 0 if problem.cost == "bce" else problem.decimals))
+    labels = cost_arrays(problem.cost).label_values is not None  # labels 0 and 1: no decimals
+    rows.append((Sym("Y"), problem.Y, 0 if labels else problem.decimals))
     return rows

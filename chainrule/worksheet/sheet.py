@@ -2,7 +2,7 @@ r"""A worksheet as a whole: a problem, its solution checked by the engine, and t
 
 Typical use, in a notebook::
 
-    from nn.worksheet import random_problem, make_worksheet
+    from chainrule.worksheet import random_problem, make_worksheet
     sheet = make_worksheet(random_problem([2, 2, 2], ["tanh", "sigmoid"], seed=0))
     sheet.write("sheet.html")                       # problem and worked solution
     sheet.write("exercise.html", solutions=False)   # the student's version
@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from autograd.files import write_atomic
-from nn.worksheet.answers import answers_dict, answers_json, load_answers
-from nn.worksheet.checker import CheckReport, check_answers
-from nn.worksheet.given import read_json
-from nn.worksheet.notation import Section
-from nn.worksheet.problem import Problem
-from nn.worksheet.solution import Solution, worked_solution
-from nn.worksheet.steps import worked_steps
+from chainrule.worksheet.answers import answers_dict, answers_json, load_answers
+from chainrule.worksheet.checker import CheckReport, check_answers
+from chainrule.worksheet.given import read_json
+from chainrule.worksheet.notation import Section
+from chainrule.worksheet.problem import Problem
+from chainrule.worksheet.solution import Solution, worked_solution
+from chainrule.worksheet.steps import worked_steps
 
 SHEET_SUFFIXES = (".html", ".md")
 """What :meth:`Worksheet.write` writes: an HTML page or Markdown with LaTeX."""
@@ -39,19 +39,19 @@ class Worksheet:
     sections: list[Section]
 
     def html(self, solutions: bool = True) -> str:
-        """The self-contained HTML page (:func:`nn.worksheet.render_html.sheet_html`)."""
-        from nn.worksheet.render_html import sheet_html  # Graphviz only when a page is drawn
+        """The self-contained HTML page (:func:`chainrule.worksheet.render_html.sheet_html`)."""
+        from chainrule.worksheet.render_html import sheet_html  # Graphviz only when a page is drawn
 
         return sheet_html(self.problem, self.sections, solutions=solutions)
 
     def markdown(self, solutions: bool = True) -> str:
-        """The sheet as Markdown with LaTeX (:func:`nn.worksheet.render_md.sheet_markdown`)."""
-        from nn.worksheet.render_md import sheet_markdown
+        """The sheet as Markdown with LaTeX (:func:`chainrule.worksheet.render_md.sheet_markdown`)."""
+        from chainrule.worksheet.render_md import sheet_markdown
 
         return sheet_markdown(self.problem, self.sections, solutions=solutions)
 
     def answers(self) -> dict[str, Any]:
-        """Every number in the answers schema (:func:`nn.worksheet.answers.answers_dict`)."""
+        """Every number in the answers schema (:func:`chainrule.worksheet.answers.answers_dict`)."""
         return answers_dict(self.problem, self.solution)
 
     def write(self, path: str | os.PathLike[str], solutions: bool = True) -> Path:
@@ -72,7 +72,7 @@ class Worksheet:
 
 
 def make_worksheet(problem: Problem) -> Worksheet:
-    """The worksheet of ``problem``; raises :class:`nn.worksheet.solution.EngineDisagreement` if the engine disagrees."""
+    """The worksheet of ``problem``; raises :class:`chainrule.worksheet.solution.EngineDisagreement` if the engine disagrees."""
     solution = worked_solution(problem)
     return Worksheet(problem, solution, worked_steps(problem, solution))
 
@@ -80,7 +80,7 @@ def make_worksheet(problem: Problem) -> Worksheet:
 def check_files(
     filled: str | os.PathLike[str], against: str | os.PathLike[str], decimals: int | None = None
 ) -> CheckReport:
-    """Check the student's file ``filled`` against the answers file ``against`` (see :mod:`nn.worksheet.checker`).
+    """Check the student's file ``filled`` against the answers file ``against`` (see :mod:`chainrule.worksheet.checker`).
 
     Raises:
         ValueError: A file that cannot be read, is not the schema, or does not fit the answers.

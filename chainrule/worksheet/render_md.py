@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from nn.worksheet.markup import SIGNIFICANT, Sym, equation_latex, node_latex, number_text
-from nn.worksheet.notation import Section
-from nn.worksheet.problem import Problem
-from nn.worksheet.sheet_text import given_rows, heading, instructions, task_text
+from chainrule.worksheet.markup import SIGNIFICANT, Sym, equation_latex, node_latex, number_text
+from chainrule.worksheet.notation import Section
+from chainrule.worksheet.problem import Problem
+from chainrule.worksheet.sheet_text import given_rows, heading, instructions, task_text
 
 
 def matrix_latex(name: Sym, array: np.ndarray, decimals: int) -> str:

@@ -2,11 +2,10 @@ r"""The forward pass and the cost, step by step: z^l_j = Σ_k w^l_jk a^{l-1}_k +
 
 from __future__ import annotations
 
-from nn.worksheet.derivatives import activation_symbol
-from nn.worksheet.markup import SIGNIFICANT as SIG
-from nn.worksheet.markup import (
+from chainrule.worksheet.derivatives import activation_symbol
+from chainrule.worksheet.markup import SIGNIFICANT as SIG
+from chainrule.worksheet.markup import (
     Call,
-    Frac,
     Num,
     Op,
     Row,
@@ -14,7 +13,9 @@ from nn.worksheet.markup import (
     chunked,
     factor,
 )
-from nn.worksheet.notation import Notation, Step
+from chainrule.worksheet.notation import Notation, Step
+from chainrule.worksheet.typeset import SYMBOLS
+from nn.activations import ACTIVATIONS
 
 
 def forward_steps(n: Notation, l: int) -> list[Step]:
@@ -45,8 +46,9 @@ def forward_steps(n: Notation, l: int) -> list[Step]:
                 )
             )
             f = activation_symbol(name)
-            a_rows = () if name == "linear" else (("=", (Call(f, (Num(zv, n.D, SIG),)),)),)
-            sym_row = ("=", (z,)) if name == "linear" else ("=", (Call(f, (z,)),))
+            identity = ACTIVATIONS[name].is_identity  # a = z: nothing to apply
+            a_rows = () if identity else (("=", (Call(f, (Num(zv, n.D, SIG),)),)),)
+            sym_row = ("=", (z,)) if identity else ("=", (Call(f, (z,)),))
             steps.append(
                 Step(
                     "A",
@@ -62,45 +64,23 @@ def forward_steps(n: Notation, l: int) -> list[Step]:
 
 
 def cost_terms(n: Notation, numbers: bool) -> list[Row]:
-    """One term per output and example: (a - y)² or y ln a + (1 - y) ln(1 - a)."""
+    """One term per output and example, as the cost's record writes it: (a − y)², y ln a + ..."""
     p, s, L = n.p, n.s, n.p.L
     terms = []
     for i in range(p.m):
         for j in range(p.sizes[-1]):
             a: Row = (Num(float(s.A[-1][j, i]), n.D, SIG),) if numbers else (n.sym("a", L, j, i),)
             y: Row = factor(float(p.Y[j, i]), n.y_decimals) if numbers else (n.sym("y", 0, j, i),)
-            if p.cost == "bce":
-                terms.append(
-                    (
-                        *y,
-                        Op("·"),
-                        Call("ln", a),
-                        Op("+"),
-                        Op("("),
-                        Num(1, 0),
-                        Op("−"),
-                        *y,
-                        Op(")"),
-                        Op("·"),
-                        Call("ln", (Num(1, 0), Op("−"), *a)),
-                    )
-                )
-            else:
-                terms.append((Op("("), *a, Op("−"), *y, Op(")"), Op("²")))
+            terms.append(n.arrays.typeset_term(SYMBOLS, a, y))
     return terms
 
 
 def cost_step(n: Notation) -> Step:
     p = n.p
-    if p.cost == "quadratic":
-        coefficient: Row = (Frac((Num(1, 0),), (Num(2 * p.m, 0),)),)
-    elif p.cost == "mse":
-        coefficient = (Frac((Num(1, 0),), (Num(p.m * p.sizes[-1], 0),)),)
-    else:
-        coefficient = (Op("−"), Frac((Num(1, 0),), (Num(p.m, 0),)))
+    coefficient = n.arrays.typeset_coefficient(SYMBOLS, p.m, p.sizes[-1])
 
     def rows(numbers: bool) -> tuple[tuple[str, Row], ...]:
-        body = chunked("=", cost_terms(n, numbers), per_row=2 if p.cost == "bce" else 3)
+        body = chunked("=", cost_terms(n, numbers), per_row=n.arrays.terms_per_row)
         first = ("=", (*coefficient, Op("["), *body[0][1]))
         out = [first, *body[1:]]
         out[-1] = (out[-1][0], (*out[-1][1], Op("]")))

@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.worksheet.problem import MAX_GIVEN_BYTES, Problem, given_decimals
 from nn.matrices import layer_arrays, matrix
-from nn.worksheet.problem import MAX_GIVEN_BYTES, Problem, given_decimals
 
 GIVEN_KEYS = ("W", "b", "X", "Y", "activation", "cost", "lr", "fixed_biases", "decimals", "sizes")
 """The keys a given file may set."""

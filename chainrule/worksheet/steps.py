@@ -7,7 +7,8 @@ r"""The solution step by step, in the curriculum's notation, with the numbers su
    then a^l_j = f_l(z^l_j) (a^0 = x);
 2. the cost C;
 3. BP1, the error of the output layer: δ^L_j = ∂C/∂a^L_j · f_L′(z^L_j)
-   (for bce on a sigmoid output σ′ cancels: δ^L_j = (a^L_j - y_j)/m);
+   (for a cost paired with its output activation, the pair's δ^L: for bce on a
+   sigmoid output σ′ cancels, δ^L_j = (a^L_j - y_j)/m);
 4. BP2 for l = L-1, ..., 1: δ^l_j = (Σ_k w^{l+1}_kj δ^{l+1}_k) · f_l′(z^l_j);
 5. for l = L, ..., 1: BP3, ∂C/∂b^l_j = Σ_i δ^l_{j,i}, and BP4,
    ∂C/∂w^l_jk = Σ_i a^{l-1}_{k,i} δ^l_{j,i};
@@ -23,17 +24,17 @@ Given numbers are shown with the problem's decimals, computed ones rounded to
 
 from __future__ import annotations
 
-from nn.worksheet.backward_steps import (
+from chainrule.worksheet.backward_steps import (
     descent_steps,
     gradient_steps,
     hidden_error_steps,
     output_error_steps,
 )
-from nn.worksheet.derivatives import section_formulas
-from nn.worksheet.forward_steps import cost_step, forward_steps
-from nn.worksheet.notation import Notation, Section
-from nn.worksheet.problem import Problem
-from nn.worksheet.solution import Solution
+from chainrule.worksheet.derivatives import section_formulas
+from chainrule.worksheet.forward_steps import cost_step, forward_steps
+from chainrule.worksheet.notation import Notation, Section
+from chainrule.worksheet.problem import Problem
+from chainrule.worksheet.solution import Solution
 
 
 def worked_steps(problem: Problem, solution: Solution) -> list[Section]:
@@ -53,11 +54,8 @@ def worked_steps(problem: Problem, solution: Solution) -> list[Section]:
                 tuple(forward_steps(n, l)),
             )
         )
-    cost_text = {
-        "quadratic": "The quadratic cost C = 1/(2m) Σ_i ||y_i − a^L_i||², averaged over the m examples.",
-        "mse": "The mean squared error C = 1/(m n_L) Σ_i Σ_j (y_j,i − a^L_j,i)², the mean over all outputs.",
-        "bce": "The binary cross-entropy C = −1/m Σ_i [y_i ln a^L_i + (1 − y_i) ln(1 − a^L_i)].",
-    }[problem.cost]
+    words = n.arrays.words
+    cost_text = f"{words[0].upper()}{words[1:]}."
     sections.append(Section("Cost", cost_text, (), (cost_step(n),)))
     return sections + _backward_sections(n)
 
@@ -67,15 +65,13 @@ def _backward_sections(n: Notation) -> list[Section]:
     problem, L, m = n.p, n.p.L, n.p.m
     sections = []
     bp1 = "δ^L = ∂C/∂z^L, the error of the output layer: ∂C/∂a^L times f′(z^L)."
-    if problem.cost == "bce":
-        bp1 += " With a sigmoid output the σ′ of f′ cancels against the cross-entropy: δ^L = (a^L − y)/m."
+    if n.paired:
+        bp1 += f" With a {problem.activations[-1]} output {n.arrays.paired_words}."
     sections.append(
         Section(
             f"Output error δ^{L} (BP1)",
             bp1 + _one_over_m(m),
-            section_formulas(problem.activations[-1], L, derivative=True)
-            if problem.cost != "bce"
-            else (),
+            section_formulas(problem.activations[-1], L, derivative=True) if not n.paired else (),
             tuple(output_error_steps(n)),
         )
     )

@@ -1,11 +1,13 @@
 """``chainrule train``: its options, taken from the library's tables, and one call.
 
-The options are the fields of :class:`nn.train_settings.TrainSettings` (with
+The options are the fields of :class:`chainrule.train_settings.TrainSettings` (with
 ``-`` for ``_``) and take their defaults from it; the choices of ``--data``,
-``--loss`` and ``--activation`` and the tables of the help are
-:data:`nn.datasets.DATASETS`, :data:`nn.losses.LOSSES` and
-:data:`nn.activations.ACTIVATIONS`. :func:`run_train` builds the settings and
-calls :func:`nn.recipe.train_classifier`, which does the work.
+``--loss``, ``--activation`` and ``--optimizer`` and the tables of the help are
+:data:`nn.datasets.DATASETS`, :data:`nn.costs.COSTS`,
+:data:`nn.activations.ACTIVATIONS` and :data:`nn.optim.OPTIMIZERS`; each
+optimizer hyperparameter of :data:`nn.optim.OPTIMIZERS` is one option
+(``--lr``, ``--momentum``, ``--beta1``, ...), checked by its record. :func:`run_train` builds the settings and
+calls :func:`chainrule.recipe.train_classifier`, which does the work.
 """
 
 from __future__ import annotations
@@ -14,22 +16,22 @@ import argparse
 import sys
 from typing import Any
 
-from nn.activations import ACTIVATIONS
-from nn.cli_arguments import (
+from chainrule.arguments import (
     activations_argument,
     fraction_argument,
     hidden_sizes_argument,
-    momentum_argument,
+    hyperparameter_argument,
     non_negative_float_argument,
-    positive_float_argument,
     positive_int_argument,
 )
+from chainrule.commands import COMMANDS
+from nn.activations import ACTIVATIONS
 
 
 def _train_description() -> str:
     """``chainrule train --help``'s text, with the tables of data sets and losses."""
+    from nn.costs import COSTS
     from nn.datasets import DATASETS
-    from nn.losses import LOSSES
 
     data = "\n".join(
         f"  {d.name:<8} {d.summary}: {d.inputs} inputs, {d.classes} classes" for d in DATASETS.values()
@@ -38,7 +40,7 @@ def _train_description() -> str:
         f"  {r.name:<14} "
         + ("one linear output per class" if r.per_class else f"one {r.output_activation} output")
         + f", labels {r.labels} ({r.summary})"
-        for r in LOSSES.values()
+        for r in COSTS.values()
     )
     return f"""\
 Train a multilayer perceptron on a small data set with chainrule's scalar
@@ -53,7 +55,7 @@ An --out folder that is not empty is refused unless --force is given; with
 --force the files above are replaced (only after training has finished) and
 any other file in the folder is kept. Every setting and the folder are
 checked before training starts. Ctrl-C during training writes nothing.
-From Python: nn.recipe.train_classifier(nn.recipe.TrainSettings(...), out).
+From Python: chainrule.recipe.train_classifier(chainrule.recipe.TrainSettings(...), out).
 
 The data sets:
 {data}
@@ -63,13 +65,13 @@ The loss fixes the output layer and the label convention:
 """
 
 
-def add_train_command(commands: Any) -> None:
+def add_parser(commands: Any) -> None:
     """Add the ``train`` subcommand to the subparsers ``commands``."""
-    from nn.train_settings import TrainSettings
+    from chainrule.train_settings import TrainSettings
 
     train = commands.add_parser(
         "train",
-        help="train an MLP on a small data set; write the model, its history and pictures",
+        help=COMMANDS["train"],
         description=_train_description(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -149,25 +151,15 @@ def _add_model_options(group: Any, defaults: Any) -> None:
 
 
 def _add_training_options(group: Any, defaults: Any) -> None:
-    """The options of training: --loss --optimizer --lr --momentum --schedule --l2 --epochs ..."""
-    from nn.losses import LOSSES
-    from nn.train_settings import OPTIMIZERS, SCHEDULES
+    """The options of training: --loss --optimizer, its hyperparameters, --schedule --l2 --epochs ..."""
+    from chainrule.train_settings import SCHEDULES
+    from nn.costs import COSTS
 
     group.add_argument(
-        "--loss", choices=list(LOSSES), default=defaults.loss,
+        "--loss", choices=list(COSTS), default=defaults.loss,
         help="the loss, see above (default: hinge for two classes, cross_entropy for more)",
     )
-    group.add_argument(
-        "--optimizer", choices=OPTIMIZERS, default=defaults.optimizer,
-        help="the optimizer (default: %(default)s)",
-    )
-    group.add_argument(
-        "--lr", type=positive_float_argument, default=defaults.lr, help="learning rate (default: %(default)s)"
-    )
-    group.add_argument(
-        "--momentum", type=momentum_argument, default=defaults.momentum,
-        help="SGD momentum in [0, 1) (default: %(default)s; 0 for plain SGD)",
-    )
+    _add_optimizer_options(group, defaults)
     group.add_argument(
         "--schedule", choices=SCHEDULES, default=defaults.schedule,
         help="learning rate schedule: constant, or a linear decay to lr/10 (default: %(default)s)",
@@ -190,19 +182,76 @@ def _add_training_options(group: Any, defaults: Any) -> None:
     )
 
 
-def run_train(args: argparse.Namespace) -> int:
-    """Run ``chainrule train`` (:func:`nn.recipe.train_classifier`); 2 on bad input, 130 on Ctrl-C."""
+def _add_optimizer_options(group: Any, defaults: Any) -> None:
+    """--optimizer and one option per hyperparameter of :data:`nn.optim.OPTIMIZERS`.
+
+    A hyperparameter that is a field of the settings (``lr``) takes its default
+    from there; the others default to None (not given) and go into
+    ``optimizer_options`` (:func:`_settings`).
+    """
     import dataclasses
+
+    from nn.optim import OPTIMIZERS, hyperparameters_by_name
+
+    fields = {f.name for f in dataclasses.fields(defaults)}
+
+    group.add_argument(
+        "--optimizer", choices=list(OPTIMIZERS), default=defaults.optimizer,
+        help="the optimizer: " + "; ".join(f"{r.name}, {r.summary}" for r in OPTIMIZERS.values())
+        + " (default: %(default)s)",
+    )
+    for name, h in hyperparameters_by_name().items():
+        takers = [r.name for r in OPTIMIZERS.values() if name in r.names]
+        whose = "" if len(takers) == len(OPTIMIZERS) else f"{', '.join(takers)}; "
+        group.add_argument(
+            f"--{name.replace('_', '-')}", type=hyperparameter_argument(h),
+            default=getattr(defaults, name) if name in fields else None,
+            help=f"{h.symbol} {h.requirement}: {h.help} ({whose}default: {_default_text(name, takers, defaults)})",
+        )
+
+
+def _default_text(name: str, takers: list[str], defaults: Any) -> str:
+    """The default of a hyperparameter in a run with each optimizer that takes it:
+    ``0.9``, or ``adam 1e-08, rmsprop 1e-06`` when they differ."""
+    import dataclasses
+
+    found = {}
+    for taker in takers:
+        try:
+            found[taker] = str(dataclasses.replace(defaults, optimizer=taker).hyperparameters()[name])
+        except ValueError:
+            found[taker] = "none, must be given"
+    if len(set(found.values())) == 1:
+        return found[takers[0]]
+    return ", ".join(f"{taker} {value}" for taker, value in found.items())
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    """The :class:`~chainrule.train_settings.TrainSettings` of the parsed options."""
+    import dataclasses
+
+    from chainrule.recipe import TrainSettings
+    from nn.optim import hyperparameters_by_name
+
+    names = [f.name for f in dataclasses.fields(TrainSettings) if f.name != "optimizer_options"]
+    options = {
+        name: getattr(args, name)
+        for name in hyperparameters_by_name()
+        if name not in names and getattr(args, name) is not None
+    }
+    return TrainSettings(**{name: getattr(args, name) for name in names}, optimizer_options=options)
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """Run ``chainrule train`` (:func:`chainrule.recipe.train_classifier`); 2 on bad input, 130 on Ctrl-C."""
     import os
 
-    from nn.recipe import TrainSettings, train_classifier
+    from chainrule.recipe import train_classifier
     from nn.train import TrainingInterrupted
 
     try:
-        names = [f.name for f in dataclasses.fields(TrainSettings)]
-        settings = TrainSettings(**{name: getattr(args, name) for name in names})
         train_classifier(
-            settings,
+            _settings(args),
             args.out or os.path.join("runs", args.data),
             force=args.force,
             progress=False if args.no_progress else None,

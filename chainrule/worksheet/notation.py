@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nn.worksheet.markup import SIGNIFICANT as SIG
-from nn.worksheet.markup import (
+from chainrule.worksheet.markup import SIGNIFICANT as SIG
+from chainrule.worksheet.markup import (
     Blank,
     Equation,
     Frac,
@@ -23,8 +23,9 @@ from nn.worksheet.markup import (
     Sym,
     factor,
 )
-from nn.worksheet.problem import Problem, given_decimals
-from nn.worksheet.solution import Solution
+from chainrule.worksheet.problem import Problem, given_decimals
+from chainrule.worksheet.solution import Solution
+from nn.costs import lookup_cost
 
 LAWS = {
     "forward": "the forward pass, z^l = W^l a^(l-1) + b^l",
@@ -95,7 +96,10 @@ class Notation:
         self.p, self.s = problem, solution
         self.d, self.D = problem.decimals, problem.shown_decimals
         self.lr_decimals = given_decimals([np.array([problem.lr])])
-        self.y_decimals = 0 if problem.cost == "bce" else self.d  # labels 0 and 1
+        self.cost = lookup_cost(problem.cost)
+        self.arrays = self.cost.on_arrays()
+        self.y_decimals = 0 if self.arrays.label_values is not None else self.d  # labels: 0 and 1
+        self.paired = self.cost.pairs_with(problem.activations[-1])  # BP1 is the pair's δ^L, no f′
 
     def sub(self, j: int, i: int) -> str:
         """Neuron j's subscript for example i (both 0-based here, 1-based on the sheet)."""

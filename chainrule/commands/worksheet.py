@@ -1,6 +1,6 @@
 r"""``chainrule worksheet``: make a worksheet (a problem and its worked solution), or check a student's answers.
 
-Register it in the command's parser with :func:`add_worksheet_command`;
+Register it in the command's parser with :func:`add_parser`;
 argparse then calls :func:`run_worksheet`. Exit status: 0 done (or every
 checked number right), 1 a wrong number (or the engine disagreeing with the
 equations, which writes nothing), 2 a usage error.
@@ -12,13 +12,13 @@ import argparse
 import sys
 from typing import Any
 
+from chainrule.arguments import argument_type
+from chainrule.commands import COMMANDS
 from nn.checks import positive_int, positive_number
-from nn.cli_arguments import argument_type
+from nn.costs import COSTS, array_costs
 
-COSTS = ("quadratic", "mse", "bce")
-"""The costs of :mod:`nn.analytic` (not imported here: ``chainrule --help`` needs no NumPy)."""
 MAX_DECIMALS = 6
-"""As :data:`nn.worksheet.problem.MAX_DECIMALS` (checked there)."""
+"""As :data:`chainrule.worksheet.problem.MAX_DECIMALS` (checked there)."""
 
 
 def _sizes(text: str) -> list[int]:
@@ -36,15 +36,15 @@ def _sizes(text: str) -> list[int]:
 
 
 def _typed(convert: Any, check: Any, expected: str, **options: Any) -> Any:
-    """An argparse type: ``convert(text)`` accepted by ``check`` (see :func:`nn.cli_arguments.argument_type`)."""
+    """An argparse type: ``convert(text)`` accepted by ``check`` (see :func:`chainrule.arguments.argument_type`)."""
     return argument_type(check, convert, expected, **options)
 
 
-def add_worksheet_command(commands: Any) -> None:
+def add_parser(commands: Any) -> None:
     """Add the ``worksheet`` subcommand to the argparse subparsers ``commands``."""
     sheet = commands.add_parser(
         "worksheet",
-        help="a backpropagation problem with its worked solution, or check a student's answers",
+        help=COMMANDS["worksheet"],
         description=(
             "Write a worksheet: a small network with given weights, inputs and targets, and its solution "
             "step by step (forward pass, cost, BP1-BP4, one step of gradient descent), every number "
@@ -59,7 +59,10 @@ def add_worksheet_command(commands: Any) -> None:
         help="one activation for every layer, or one per layer 1..L: tanh,sigmoid (default sigmoid)",
     )
     problem.add_argument(
-        "--cost", choices=COSTS, help="quadratic 1/(2m), mse 1/(m n_L) or bce (default quadratic)"
+        "--cost",
+        choices=array_costs(),
+        help=", ".join(f"{name} {COSTS[name].on_arrays().batch}" for name in array_costs())
+        + " (default quadratic)",
     )
     problem.add_argument(
         "--lr",
@@ -115,8 +118,8 @@ def _usage_error(args: argparse.Namespace) -> str:
 
 
 def _problem(args: argparse.Namespace) -> Any:
-    from nn.worksheet.given import load_given
-    from nn.worksheet.problem import random_problem
+    from chainrule.worksheet.given import load_given
+    from chainrule.worksheet.problem import random_problem
 
     settings = {
         "activation": args.activation,
@@ -141,8 +144,8 @@ def _problem(args: argparse.Namespace) -> Any:
 def run_worksheet(args: argparse.Namespace) -> int:
     """Make the worksheet or check answers; print what was done. Returns the exit status."""
     try:
-        from nn.worksheet.sheet import check_files, make_worksheet
-        from nn.worksheet.solution import EngineDisagreement
+        from chainrule.worksheet.sheet import check_files, make_worksheet
+        from chainrule.worksheet.solution import EngineDisagreement
     except ImportError as error:
         print(
             f"chainrule worksheet: error: {error}; worksheets need NumPy: pip install 'chainrule[train]'",

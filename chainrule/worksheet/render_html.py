@@ -3,7 +3,7 @@ r"""The worksheet as one self-contained HTML page: the problem, its drawing, and
 Nothing is fetched: the stylesheet is inline, the drawing is inline SVG (from
 Graphviz), the equations are MathML, which browsers render natively, and the
 page has no script. A print stylesheet lays it out on A4 paper: equations are
-broken into rows of at most four terms (:func:`nn.worksheet.markup.chunked`),
+broken into rows of at most four terms (:func:`chainrule.worksheet.markup.chunked`),
 and no step is split across two pages.
 """
 
@@ -14,8 +14,8 @@ from html import escape
 
 import numpy as np
 
-from nn.worksheet.drawing import network_svg
-from nn.worksheet.markup import (
+from chainrule.worksheet.drawing import network_svg
+from chainrule.worksheet.markup import (
     SIGNIFICANT,
     Equation,
     Sym,
@@ -23,9 +23,9 @@ from nn.worksheet.markup import (
     node_mathml,
     number_text,
 )
-from nn.worksheet.notation import Section
-from nn.worksheet.problem import Problem
-from nn.worksheet.sheet_text import given_rows, heading, instructions, task_text
+from chainrule.worksheet.notation import Section
+from chainrule.worksheet.problem import Problem
+from chainrule.worksheet.sheet_text import given_rows, heading, instructions, task_text
 
 STYLE = """
 :root { color-scheme: light; }
@@ -121,7 +121,7 @@ def sheet_html(problem: Problem, sections: list[Section], *, solutions: bool = T
 
     Args:
         problem: The problem.
-        sections: Its worked steps (:func:`nn.worksheet.steps.worked_steps`).
+        sections: Its worked steps (:func:`chainrule.worksheet.steps.worked_steps`).
         solutions: False for the student's version: every result left blank.
     """
     D = problem.shown_decimals

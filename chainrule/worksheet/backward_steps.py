@@ -1,6 +1,6 @@
 r"""Backpropagation step by step: f′, BP1, BP2, BP3, BP4, and one step of gradient descent.
 
-BP1  δ^L_j = ∂C/∂a^L_j · f_L′(z^L_j)        (bce on a sigmoid output: δ^L_j = (a^L_j - y_j)/m)
+BP1  δ^L_j = ∂C/∂a^L_j · f_L′(z^L_j)        (a cost paired with its output, bce on a sigmoid: δ^L_j = (a^L_j - y_j)/m)
 BP2  δ^l_j = (Σ_k w^{l+1}_kj δ^{l+1}_k) · f_l′(z^l_j)
 BP3  ∂C/∂b^l_j = Σ_i δ^l_{j,i}
 BP4  ∂C/∂w^l_jk = Σ_i a^{l-1}_{k,i} δ^l_{j,i}
@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from nn.worksheet.derivatives import activation_symbol, derivative_rows
-from nn.worksheet.markup import SIGNIFICANT as SIG
-from nn.worksheet.markup import (
+from chainrule.worksheet.derivatives import activation_symbol, derivative_rows
+from chainrule.worksheet.markup import SIGNIFICANT as SIG
+from chainrule.worksheet.markup import (
     Call,
-    Frac,
     Num,
     Op,
     Row,
@@ -23,8 +22,10 @@ from nn.worksheet.markup import (
     chunked,
     factor,
 )
-from nn.worksheet.notation import Notation, Step
-from nn.worksheet.problem import Problem
+from chainrule.worksheet.notation import Notation, Step
+from chainrule.worksheet.problem import Problem
+from chainrule.worksheet.typeset import SYMBOLS
+from nn.costs import lookup_cost
 
 
 def derivative_step(n: Notation, l: int, j: int, i: int) -> Step:
@@ -38,12 +39,10 @@ def derivative_step(n: Notation, l: int, j: int, i: int) -> Step:
 
 
 def cost_gradient(problem: Problem, a: Row, y: Row) -> Row:
-    r"""∂C/∂a^L_j of one output: (a - y)/m (quadratic, and bce's δ^L), 2(a - y)/(m n_L) (mse)."""
-    difference: Row = (Op("("), *a, Op("−"), *y, Op(")"))
-    scale = problem.m * (problem.sizes[-1] if problem.cost == "mse" else 1)
-    if problem.cost == "mse":
-        return (Frac((Num(2, 0), Op("·"), *difference), (Num(scale, 0),)),)
-    return difference if scale == 1 else (Frac(difference[1:-1], (Num(scale, 0),)),)
+    r"""∂C/∂a^L_j of one output as the cost's record writes it ((a - y)/m for the quadratic
+    cost, 2(a - y)/(m n_L) for mse), or δ^L_j itself when the cost pairs with the output (bce)."""
+    arrays = lookup_cost(problem.cost).on_arrays()
+    return arrays.typeset_output_gradient(SYMBOLS, a, y, problem.m, problem.sizes[-1])
 
 
 def output_error_steps(n: Notation) -> list[Step]:
@@ -55,7 +54,7 @@ def output_error_steps(n: Notation) -> list[Step]:
             a, y = n.sym("a", L, j, i), n.sym("y", 0, j, i)
             av, yv = (Num(float(s.A[-1][j, i]), n.D, SIG),), factor(float(p.Y[j, i]), n.y_decimals)
             sym_row, num_row = cost_gradient(p, (a,), (y,)), cost_gradient(p, av, yv)
-            if p.cost != "bce":  # with bce on a sigmoid output, σ′ cancels: δ^L = (a - y)/m
+            if not n.paired:  # a cost paired with its output (bce, sigmoid): the row is δ^L itself
                 d = derivative_step(n, L, j, i)
                 steps.append(d)
                 sym_row = (*sym_row, Op("·"), Call(f_prime, (n.sym("z", L, j, i),)))

@@ -25,14 +25,14 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.worksheet.answers import GIVEN, SETTINGS, answers_dict, check_format
+from chainrule.worksheet.markup import equation_text, number_text, row_text
+from chainrule.worksheet.notation import LAWS
+from chainrule.worksheet.problem import Problem
+from chainrule.worksheet.solution import QUANTITIES, Solution
+from chainrule.worksheet.steps import worked_steps
 from nn.activations import ACTIVATIONS
 from nn.analytic import ForwardPass, cost_value, output_error
-from nn.worksheet.answers import GIVEN, SETTINGS, answers_dict, check_format
-from nn.worksheet.markup import equation_text, number_text, row_text
-from nn.worksheet.notation import LAWS
-from nn.worksheet.problem import Problem
-from nn.worksheet.solution import QUANTITIES, Solution
-from nn.worksheet.steps import worked_steps
 
 SAFETY = 1.5
 """Factor on the propagated rounding."""
@@ -272,7 +272,7 @@ def check_answers(
 
     Args:
         filled: The student's file, parsed: keys of the answers schema, any subset.
-        problem, solution: The worksheet's, e.g. from :func:`nn.worksheet.answers.load_answers`.
+        problem, solution: The worksheet's, e.g. from :func:`chainrule.worksheet.answers.load_answers`.
         decimals: The decimals of the sheet's given numbers (computed ones have two more);
             by default the problem's.
 
