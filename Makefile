@@ -16,13 +16,18 @@ apt_install = if ! command -v apt-get >/dev/null 2>&1; then \
 	echo "installing $(2) with apt-get"; \
 	$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null
 
-.PHONY: demo test bench lint lab exercises notebooks system-dot system-browser clean
+.PHONY: demo test test-fast bench lint lab exercises notebooks system-dot system-browser clean
 
 demo: $(VENV)/.demo-installed system-dot
 	$(VENV)/bin/chainrule train --data moons --samples 300 --hidden 16,16 --activation relu --loss hinge --optimizer sgd --lr 0.05 --momentum 0.9 --epochs 40 --batch-size 32 --seed 0 --out runs/demo --force
 
 test: $(VENV)/.test-installed system-dot system-browser
 	$(PY) -m pytest -q
+
+# Everything but the tests marked slow (notebooks, browsers, the wheel, the
+# deepest graphs): under a minute, for working on the engine and the library.
+test-fast: $(VENV)/.test-installed system-dot
+	$(PY) -m pytest -q -m "not slow"
 
 # The teaching notebooks: JupyterLab on notebooks/ (LAB_ARGS for more options, e.g.
 # LAB_ARGS='--no-browser --port=8890'); student copies without the solutions; the

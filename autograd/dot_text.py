@@ -4,6 +4,8 @@ Labels are written so that Graphviz shows them exactly as given: ``\`` is
 doubled (Graphviz reads ``\N``, ``\n``, ... as escapes), ``"`` escaped, ``&``
 written ``&amp;`` (Graphviz decodes entities such as ``&lt;``), a newline
 becomes the line break ``\n``; in record fields ``{ } | < >`` are escaped too.
+A control character, which ``dot`` cannot read (NUL ends its string), is shown
+as its symbol from Unicode's Control Pictures (NUL as ␀, U+2400).
 """
 
 from __future__ import annotations
@@ -32,16 +34,27 @@ HIGHLIGHT_FILL = "#fff3b0"
 FONT = "Helvetica"
 
 _RECORD_SPECIAL = re.compile(r"([{}|<>])")
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+"""Characters ``dot`` cannot read in a label (NUL ends its string; a lone surrogate is not UTF-8)."""
 
 
 def escape_text(text: str) -> str:
-    """``text`` for a quoted DOT label, shown as written."""
-    return (
+    """``text`` for a quoted DOT label, shown as written (control characters as their symbols)."""
+    escaped = (
         text.replace("\\", "\\\\")
         .replace('"', '\\"')
         .replace("&", "&amp;")
         .replace("\n", "\\n")
     )
+    return _UNSHOWABLE.sub(_symbol, escaped)
+
+
+def _symbol(match: re.Match[str]) -> str:
+    """A control character's symbol (NUL -> U+2400 ␀, DEL -> U+2421 ␡); U+FFFD for a lone surrogate."""
+    code = ord(match.group())
+    if 0xD800 <= code <= 0xDFFF:
+        return "\ufffd"
+    return chr(0x2421) if code == 0x7F else chr(0x2400 + code)
 
 
 def escape_record(text: str) -> str:

@@ -49,6 +49,10 @@ def _check_number_format(number_format: object) -> None:
         ) from None
 
 
+MAX_TIMEOUT = 1_000_000.0
+"""The longest ``timeout`` in seconds (11.6 days; the operating system waits at most 2**31 ms): None has no limit."""
+
+
 def _check_timeout(timeout: object) -> None:
     if timeout is None:
         return
@@ -56,9 +60,11 @@ def _check_timeout(timeout: object) -> None:
         isinstance(timeout, bool)
         or not isinstance(timeout, numbers.Real)
         or not math.isfinite(timeout)
-        or timeout <= 0
+        or not 0 < timeout <= MAX_TIMEOUT
     ):
-        raise ValueError(f"timeout must be a number of seconds > 0 or None, got {timeout!r}")
+        raise ValueError(
+            f"timeout must be a number of seconds in (0, {MAX_TIMEOUT:,.0f}] or None, got {timeout!r}"
+        )
 
 
 @dataclass(frozen=True)

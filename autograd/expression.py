@@ -8,10 +8,10 @@ is allowed; nothing is ever passed to ``eval``. Allowed:
 * numbers (``2``, ``0.5``, ``1e-3``; not ``True``, strings or complex numbers);
 * the given variable names;
 * ``+  -  *  /  **``, unary ``-`` and ``+``, parentheses;
-* calls of the engine's functions: one per one-operand row of the table of
-  operations (:data:`autograd.ops.OPS`: ``exp log sqrt tanh sigmoid relu
-  leaky_relu swish silu softplus sin cos abs`` ...), each with one argument; a
-  row that takes a constant takes it as an optional number
+* calls of the engine's functions, one per one-operand row of the table of
+  operations (:data:`autograd.ops.OPS`), today ``exp log sqrt tanh sigmoid
+  relu leaky_relu swish silu softplus sin cos tan abs``, each with one
+  argument; a row that takes a constant takes it as an optional number
   (``leaky_relu(z, 0.2)``: the slope α).
 
 Anything else (attribute access, subscripts, other names or calls, keyword

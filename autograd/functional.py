@@ -29,6 +29,7 @@ list of Values; ``jacobian`` always returns a list of rows.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -207,8 +208,9 @@ def gradcheck(
     point = [as_float(x, f"gradcheck input {i}") for i, x in enumerate(inputs)]
     if not point:
         raise ValueError("gradcheck needs at least one input, got none")
-    if eps <= 0:
-        raise ValueError(f"gradcheck eps must be > 0, got {eps!r}")
+    _check_tolerance("eps", eps, positive=True)
+    _check_tolerance("atol", atol)
+    _check_tolerance("rtol", rtol)
     analytic = jacobian(f)(*point)
 
     def evaluate(at: list[float]) -> list[float]:
@@ -233,3 +235,19 @@ def gradcheck(
                 max_abs, worst = err, (i, j)
             max_rel = max(max_rel, err / abs(n) if n else err)
     return GradcheckResult(ok, max_abs, max_rel, worst, analytic, numeric)
+
+
+def _check_tolerance(name: str, value: object, positive: bool = False) -> None:
+    """A ValueError unless ``value`` is a finite real number >= 0 (> 0 with ``positive``).
+
+    NaN would make every comparison false and inf every comparison true, so a
+    check with either could not mean anything.
+    """
+    try:
+        finite = not isinstance(value, bool) and isinstance(value, numbers.Real) and math.isfinite(value)
+    except OverflowError:  # an int beyond the largest float
+        finite = False
+    if not finite:
+        raise ValueError(f"gradcheck {name} must be a finite number, got {str(value)[:40]}")
+    if value < 0 or (positive and value == 0):
+        raise ValueError(f"gradcheck {name} must be {'> 0' if positive else '>= 0'}, got {value!r}")

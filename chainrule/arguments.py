@@ -33,11 +33,23 @@ def argument_type(
         try:
             value = convert(text)
             check(value, "value", **options)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        except (ValueError, OverflowError):  # OverflowError: an int beyond any float
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {excerpt(text)}") from None
         return value
 
     return parse
+
+
+def excerpt(text: str, limit: int = 40) -> str:
+    """``repr(text)``, cut to ``limit`` characters with the length when longer (an option may be huge)."""
+    shown = repr(text)
+    return shown if len(shown) <= limit else f"{shown[: limit - 4]}...' ({len(text):,} characters)"
+
+
+def bounded_number(value: float, what: str, high: float) -> None:
+    """A ValueError unless ``value`` is a finite number in (0, ``high``]."""
+    if not positive_number(value, what) <= high:
+        raise ValueError(f"{what} must be at most {high:g}, got {value!r}")
 
 
 def _below_one(value: float, what: str) -> None:

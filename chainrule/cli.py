@@ -23,17 +23,21 @@ output went away.
 
 from __future__ import annotations
 
-import argparse
-import importlib
-import os
 import sys
-from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
-from chainrule.commands import COMMANDS
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+
+# NOTE: this module imports nothing else at import time: the console script and
+# ``python -m chainrule`` import it before main() runs, outside its handling of
+# Ctrl-C; everything else is imported inside main().
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("chainrule")
     except PackageNotFoundError:
@@ -42,6 +46,8 @@ def _version() -> str:
 
 def _chosen(argv: Sequence[str]) -> str | None:
     """The subcommand named in ``argv`` (its first word that is not an option), or None."""
+    from chainrule.commands import COMMANDS
+
     for word in argv:
         if not word.startswith("-"):
             return word if word in COMMANDS else None
@@ -54,6 +60,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     The other subcommands are listed with their help line but their modules
     are not imported; ``command=None`` lists them all that way (``--help``).
     """
+    import argparse
+    import importlib
+
+    from chainrule.commands import COMMANDS
+
     parser = argparse.ArgumentParser(
         prog="chainrule",
         description="chainrule: a scalar reverse-mode autodiff engine for learning backpropagation.",
@@ -72,13 +83,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``chainrule`` console script and of ``python -m chainrule``.
 
     Returns the exit status: 0 done, 1 a mismatch (``check``, ``worksheet
-    --check``), 2 a usage error (argparse's code too), 130 interrupted by Ctrl-C
-    (one line, no traceback), 141 when the reader of standard output went away
-    (``chainrule check | head``), as a shell's SIGPIPE.
+    --check``), 2 a usage error (argparse's code too) or a number too large
+    for a float wherever it comes from, 130 interrupted by Ctrl-C (one line, no
+    traceback; the imports of the subcommand are inside this function, so an
+    interruption while they load is caught too), 141 when the reader of
+    standard output went away (``chainrule check | head``), as a shell's SIGPIPE.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
-    command = _chosen(argv)
+    command: str | None = None
     try:
+        command = _chosen(argv)
         parser = build_parser(command)
         args = parser.parse_args(argv)
         if args.command is None:
@@ -88,7 +102,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"chainrule {command or ''}: interrupted".replace(" :", ":"), file=sys.stderr)
         return 130
+    except OverflowError as error:  # a number too large for a float that no check caught
+        print(f"chainrule {command or ''}: error: a number is too large: {error}".replace(" :", ":"), file=sys.stderr)
+        return 2
     except BrokenPipeError:
+        import os
+
         # NOTE: point stdout at /dev/null so that Python's final flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141

@@ -14,7 +14,8 @@ it is made, before any data exist. :func:`train_classifier` then
 4. trains it by mini-batch gradient descent (:func:`nn.train.fit`);
 5. measures the train and test accuracy and, given an output folder, writes
    the run into it (:mod:`chainrule.run_folder`: model.json, history.csv, loss.png,
-   decision_boundary.png for 2-D data, each written atomically).
+   decision_boundary.png for 2-D data), replacing a previous run only once
+   every new file is written.
 
 >>> run = train_classifier(TrainSettings(samples=60, hidden=(4,), epochs=2))
 >>> run.model.sizes, len(run.history.loss)
@@ -30,7 +31,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograd.files import write_atomic
 from chainrule.run_folder import RunFolder, prepare_run_folder
 from chainrule.train_settings import TrainSettings
 from nn import serialize
@@ -83,7 +83,9 @@ def train_classifier(
     Every setting and the output folder are checked before the data are made
     and before training starts. A folder that is not empty is refused unless
     ``force``; with ``force`` only the files a run writes are replaced, and only
-    after training (see :mod:`chainrule.run_folder`). Ctrl-C during training raises
+    once the new run is completely written: any error (a model that cannot be
+    saved because training diverged, a full disk, Ctrl-C) keeps the previous
+    run whole (see :mod:`chainrule.run_folder`). Ctrl-C during training raises
     :class:`nn.train.TrainingInterrupted` and writes nothing.
 
     Args:
@@ -171,25 +173,23 @@ def _optimizer(s: TrainSettings, model: MLP, training_examples: int) -> Optimize
 
 
 def _write_run(folder: RunFolder, run: TrainingRun, report: Callable[[str], None]) -> list[Path]:
-    """Step 5: render the pictures in memory, then replace the folder's run files."""
+    """Step 5: every file of the run in memory, then the folder's run replaced by them, whole."""
     from chainrule.plots import plot_decision_boundary, plot_history, png_bytes
 
     title = (
         f"{run.settings.data}: MLP{[run.model.nin, *run.model.sizes]}, {run.loss}, "
         f"test accuracy {100 * run.test_accuracy:.1f}%"
     )
-    pictures = {"loss.png": png_bytes(plot_history(run.history, title=title))}
+    files: dict[str, bytes | str] = {
+        "model.json": serialize.model_json(run.model),  # ValueError when training diverged
+        "history.csv": run.history.csv_text(),
+        "loss.png": png_bytes(plot_history(run.history, title=title)),
+    }
     if run.model.nin == 2:
         figure = plot_decision_boundary(run.model, run.examples, run.classes, title=title)
-        pictures["decision_boundary.png"] = png_bytes(figure)
-    folder.clear_previous_run()
-    model_file, history_file = folder.path / "model.json", folder.path / "history.csv"
-    serialize.save(run.model, model_file)
-    run.history.to_csv(history_file)
-    written = [model_file, history_file]
-    for name, png in pictures.items():
-        written.append(write_atomic(folder.path / name, png))
-    report(f"wrote {model_file} and {history_file}")
+        files["decision_boundary.png"] = png_bytes(figure)
+    written = folder.write_run(files)
+    report(f"wrote {written[0]} and {written[1]}")
     report("pictures: " + "\n          ".join(str(path) for path in written[2:]))
     return written
 

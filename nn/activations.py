@@ -37,6 +37,27 @@ chainrule needs to know about it, so that an activation is defined once:
   ``t.apply(name, z)``, another activation of z (σ(z) in swish's f′: its
   symbol, or its value when the sheet substitutes numbers).
 
+Softmax is not in :data:`ACTIVATIONS`: it is not a function of one neuron's z
+but of the whole layer's, a^L_j = e^{z^L_j} / Σ_k e^{z^L_k}, so a neuron cannot
+apply it and its derivative is a Jacobian, not a number per neuron,
+
+    ∂a_j/∂z_k = a_j (δ_jk − a_k).
+
+It is the one record of :data:`nn.softmax.LAYERWISE` (``elementwise=False``,
+in :mod:`nn.softmax`): f on arrays
+is column by column (one example per column), ``jacobian_array`` gives each
+column's Jacobian, ``f_layer`` is softmax on a layer's list of Values (the
+engine's graph), and ``df_array`` and ``f`` refuse to be called. It is only
+ever the OUTPUT layer of the equations (:mod:`nn.analytic`) and of the
+worksheets, over a model whose last layer is linear (its z^L are the logits,
+which is how ``nn`` trains with softmax: the ``cross_entropy`` loss takes the
+logits). The cost ``cross_entropy`` pairs with it on arrays
+(:data:`nn.costs.COSTS`: BP1 is δ^L = (a^L − y)/m, the Jacobian contracted
+with −y/a); any other cost on a softmax output goes through the Jacobian,
+δ^L_i = J_iᵀ ∇_a C per example i. The MLP, its serialization, the PyTorch
+bridge and the command line's ``--activation`` know the elementwise records
+only; :func:`nn.softmax.array_activation` finds either kind by name for the equations.
+
 How to use it::
 
     from nn.activations import ACTIVATIONS, lookup, registered
@@ -107,6 +128,12 @@ class Activation:
         output_range: (low, high), the values f takes (±inf when unbounded).
         slope: The default slope α of a leaky ReLU (None for the others).
         kink: True when f' jumps at z = 0 (f is not differentiable there).
+        elementwise: False for a function of the whole layer (softmax): it has
+            no f′ per neuron but a Jacobian, and is only an output layer.
+        jacobian_array: For a layer-wise f, ``jacobian_array(z, xp)`` of z
+            (n, m): shape (m, n, n), entry [i, j, k] = ∂a_j/∂z_k of example i.
+        f_layer: For a layer-wise f, f on a layer's list of z Values
+            (returns the list of a Values).
 
     A record is callable: ``activation(z)`` is ``activation.f(z)``.
     """
@@ -123,6 +150,9 @@ class Activation:
     output_range: tuple[float, float]
     slope: float | None = None
     kink: bool = False
+    elementwise: bool = True
+    jacobian_array: ArrayFunction | None = None
+    f_layer: Callable[[Sequence[Value]], list[Value]] | None = None
 
     def __call__(self, z: Value) -> Value:
         """f(z) on a ``Value``."""

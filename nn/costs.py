@@ -23,6 +23,8 @@ name       L_i                            batch convention      ∂L_i/∂a_i
 quadratic  ½ ||y_i − a_i||²               1/(2m) Σ_i ||…||²     a_i − y_i
 mse        (1/n_L) Σ_j (y_ji − a_ji)²     1/(m n_L) Σ_i Σ_j     2 (a_i − y_i) / n_L
 bce        −Σ_j [y ln a + (1−y) ln(1−a)]  −1/m Σ_i Σ_j          (a − y) / (a (1 − a))
+cross_     −Σ_j y_j ln a_j = −ln a_{y_i}  −1/m Σ_i               −y / a
+entropy    (y_i one-hot, a_i a softmax)
 ========== ============================== ===================== =====================
 
 A cost may pair with its output activation: then BP1 is not ∇_a C ⊙ f′(z^L)
@@ -31,6 +33,20 @@ output, σ′ cancels and ∂L_i/∂z_i = a_i − y_i. The pair is given as a wh
 (L_i as a function of z_i), so an output activation that is not elementwise
 (a softmax, whose Jacobian is not diagonal) fits the same record: its cost
 gives the pair's δ^L and BP1 never needs f′.
+
+Softmax with cross-entropy is such a pair. The softmax is the record
+:data:`nn.softmax.SOFTMAX` (a function of the whole layer, not in
+``ACTIVATIONS``); the cost's ``output_activation`` stays ``"linear"``, because
+on Values the loss (:func:`nn.losses.softmax_cross_entropy`) takes the logits
+z^L of a linear output layer, as training does, while on arrays the output
+layer is the softmax (``CostArrays.output``): A^L = softmax(Z^L), C = −(1/m)
+Σ_i ln a^L_{y_i,i}, and BP1 of the pair is δ^L = (A^L − Y)/m, Y one-hot (the
+averaged convention; A^L − Y per example). The targets are one-hot columns
+(``one_hot``; a vector of m class indices is read as them:
+:meth:`CostArrays.target_columns`), and the loss on Values takes each
+column's class index (:meth:`CostArrays.targets_on_values`). Any other cost
+on a softmax output goes through the softmax's Jacobian in BP1
+(:func:`nn.analytic.output_error`).
 
 Array functions take the array module ``xp`` (NumPy) as an argument, and the
 sheet's typesetting functions a typesetter ``t`` (the worksheet's, see
@@ -56,6 +72,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd import Value
+from nn.cost_arrays import CostArrays
 from nn.losses import (
     Loss,
     binary_cross_entropy,
@@ -68,68 +85,6 @@ from nn.losses import (
     quadratic_target_numbers,
     softmax_cross_entropy,
 )
-
-BatchFunction = Callable[[Any, Any, Any], Any]
-"""``g(A, Y, xp)``: a function of the batch's outputs ``A`` and targets ``Y`` (n_L, m), written with ``xp``."""
-
-Typeset = Callable[..., tuple]
-"""A typesetting function: ``(t, ...) -> Row``, where ``t`` is the worksheet's typesetter."""
-
-
-@dataclass(frozen=True)
-class CostArrays:
-    r"""A cost on a batch of arrays (one example per column) and as the worksheet writes it.
-
-    Attributes:
-        batch: The batch convention, as help texts write it: ``"1/(2m)"``, ``"1/(m n_L)"``, ``"1/m"``.
-        example_loss: ``example_loss(A, Y, xp)``, the m losses L_i, shape (m,).
-        example_gradient: ``example_gradient(A, Y, xp)``, ∂L_i/∂a_i, shape (n_L, m)
-            (the per-example convention's dA; ∇_A C is it divided by m).
-        words: The cost in words and symbols, for the sheet.
-        typeset_coefficient: ``(t, m, n_L) -> Row``, the factor in front of Σ (``1/(2m)``, ``−1/m``).
-        typeset_term: ``(t, a, y) -> Row``, one term of the sum, of one output and example.
-        typeset_output_gradient: ``(t, a, y, m, n_L) -> Row``: ∂C/∂a^L_j, the row
-            BP1 multiplies by f′; when the cost pairs with the output activation,
-            δ^L_j itself (no f′ follows).
-        terms_per_row: Terms of the sum on one line of the sheet.
-        paired_delta: ``paired_delta(A, Y, xp)``, ∂L_i/∂z_i when the output
-            activation is the record's ``output_activation`` (the simplified
-            δ^L, times m); None when the cost takes any output activation with BP1.
-        paired_words: What happens in the pair, for the sheet ("the σ′ of f′ cancels ...").
-        pair_required: True when no other output activation is allowed
-            (bce reads probabilities: a sigmoid output).
-        label_values: The targets are labels, drawn from these values (0 and 1);
-            None: real targets in the output activation's range.
-        target_range: The interval every target must lie in, or None.
-    """
-
-    batch: str
-    example_loss: BatchFunction
-    example_gradient: BatchFunction
-    words: str
-    typeset_coefficient: Typeset
-    typeset_term: Typeset
-    typeset_output_gradient: Typeset
-    terms_per_row: int = 3
-    paired_delta: BatchFunction | None = None
-    paired_words: str = ""
-    pair_required: bool = False
-    label_values: tuple[float, ...] | None = None
-    target_range: tuple[float, float] | None = None
-
-    def value(self, A: Any, Y: Any, xp: Any) -> float:
-        """C = (1/m) Σ_i L_i of the batch."""
-        return float(xp.mean(self.example_loss(A, Y, xp)))
-
-    def gradient(self, A: Any, Y: Any, xp: Any) -> Any:
-        """∇_A C = ∂L_i/∂a_i / m, shape (n_L, m)."""
-        return self.example_gradient(A, Y, xp) / A.shape[1]
-
-    def draw_targets(self, rng: Any, shape: tuple[int, int], low: float, high: float, xp: Any) -> Any:
-        """Random targets of ``shape``: labels from :attr:`label_values`, else U(low, high)."""
-        if self.label_values is not None:
-            return xp.asarray(self.label_values, dtype=float)[rng.integers(0, len(self.label_values), shape)]
-        return rng.uniform(low, high, shape)
 
 
 @dataclass(frozen=True)
@@ -203,19 +158,25 @@ class Cost:
             )
         return self.arrays
 
+    @property
+    def array_output(self) -> str:
+        """The output layer on arrays: ``arrays.output`` (softmax for cross_entropy), else :attr:`output_activation`."""
+        return self.arrays.output or self.output_activation if self.arrays is not None else self.output_activation
+
     def pairs_with(self, output_activation: str) -> bool:
         """True when BP1 is the pair's simplified δ^L (the cost has one for this output activation)."""
         return (
             self.arrays is not None
             and self.arrays.paired_delta is not None
-            and output_activation == self.output_activation
+            and output_activation == self.array_output
         )
 
     def check_output(self, output_activation: str) -> None:
-        """A ValueError when the cost cannot take this output activation (bce needs a sigmoid)."""
-        if self.arrays is not None and self.arrays.pair_required and output_activation != self.output_activation:
+        """A ValueError when the cost cannot take this output activation on arrays
+        (bce needs a sigmoid, cross_entropy a softmax)."""
+        if self.arrays is not None and self.arrays.pair_required and output_activation != self.array_output:
             raise ValueError(
-                f"cost {self.name!r} needs a {self.output_activation} output layer "
+                f"cost {self.name!r} needs a {self.array_output} output layer "
                 f"({self.labels} targets, {self.summary}), got {output_activation!r}"
             )
 
@@ -287,6 +248,35 @@ BCE = CostArrays(
 )
 
 
+def _cross_entropy_example_loss(A: Any, Y: Any, xp: Any) -> Any:
+    """−Σ_j y_j ln a_j of each column, with y one-hot: −ln a_{y_i}, the log of the class's probability."""
+    return -xp.log(xp.sum(Y * A, axis=0))
+
+
+def _cross_entropy_term(t: Any, a: tuple, y: tuple) -> tuple:
+    return (*y, t.Op("·"), t.Call("ln", a))
+
+
+CROSS_ENTROPY = CostArrays(
+    "1/m",
+    _cross_entropy_example_loss,
+    lambda A, Y, xp: -Y / A,
+    "the cross-entropy C = −1/m Σ_i Σ_j y_j,i ln a^L_j,i = −1/m Σ_i ln a^L_(y_i),i of the softmax "
+    "a^L = softmax(z^L) (y one-hot: the mean of −ln of each example's class probability)",
+    lambda t, m, n_L: (t.Op("−"), *_one_over(t, m)),
+    _cross_entropy_term,
+    lambda t, a, y, m, n_L: _over_m(t, _difference(t, a, y), m),  # δ^L: the Jacobian cancels
+    paired_delta=lambda A, Y, xp: A - Y,
+    paired_words="the softmax's Jacobian a_j (δ_jk − a_k) meets the cross-entropy's −y/a and "
+    "leaves δ^L = (a^L − y)/m",
+    pair_required=True,
+    label_values=(0.0, 1.0),
+    target_range=(0.0, 1.0),
+    output="softmax",
+    one_hot=True,
+)
+
+
 def _signed(c: int) -> int:
     """Class 0/1 as the label -1/+1 of a margin loss."""
     return 2 * c - 1
@@ -312,7 +302,7 @@ _RECORDS = (
     Cost("hinge", hinge_loss, "linear", "-1/+1", _signed, False, "max-margin", replayable=True,
          target_numbers=hinge_target_numbers),
     Cost("cross_entropy", softmax_cross_entropy, "linear", "0..K-1", _unchanged, True,
-         "softmax cross-entropy"),
+         "softmax cross-entropy", arrays=CROSS_ENTROPY),
 )
 # fmt: on
 

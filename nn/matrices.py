@@ -37,7 +37,10 @@ def _is_sequence(value: object) -> TypeGuard[Sequence[Any]]:
 def _number(x: object, what: str) -> float:
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(f"{what} must be a real number, got {type(x).__name__}: {x!r:.60}")
-    value = float(x)
+    try:
+        value = float(x)
+    except OverflowError:  # an int beyond the largest float, 10**400
+        raise ValueError(f"{what} must be finite, got an int of {len(str(abs(int(x)))):,} digits, too large for a float") from None
     if not math.isfinite(value):
         raise ValueError(f"{what} must be finite, got {value!r}")
     return value

@@ -20,6 +20,8 @@ from pathlib import Path
 DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
 INLINE = re.compile(r"(?<![\\$])\$(?!\$)([^$\n]+?)(?<!\\)\$")
 CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.S)
+MAX_NOTEBOOK_BYTES = 50 * 2**20
+"""The largest notebook read (50 MiB), by the project's one reader ``autograd.files.read_limited``."""
 
 
 def to_mathml(markdown: str, failures: list[str]) -> str:
@@ -46,9 +48,9 @@ def export(path: Path, out: Path, timeout: int) -> list[str]:
     from nbclient import NotebookClient
     from nbconvert import HTMLExporter
 
-    from autograd.files import write_atomic
+    from autograd.files import read_limited, write_atomic
 
-    notebook = nbformat.read(path, as_version=4)
+    notebook = nbformat.reads(read_limited(path, MAX_NOTEBOOK_BYTES, "notebook").decode("utf-8"), as_version=4)
     NotebookClient(notebook, timeout=timeout, resources={"metadata": {"path": str(path.parent)}}).execute()
     failures: list[str] = []
     for cell in notebook.cells:

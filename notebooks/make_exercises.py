@@ -10,6 +10,17 @@ included, by
     raise NotImplementedError("exercise")
 
 at the indentation of the ``# BEGIN SOLUTION`` line, and drops every output.
+A markdown cell may hold a solution block too (a written answer); it becomes
+``YOUR ANSWER HERE``.
+
+The markers follow nbgrader's rule: a line whose comment begins with
+``BEGIN SOLUTION`` or ``END SOLUTION`` in capitals, after any number of
+comment characters (``#``, ``###``, ``<!--`` in markdown) and with anything
+after it (``### BEGIN SOLUTION (part 1)``). A line that only looks like a
+marker (``# begin solution``, ``# BEGIN SOLUTIONS``, ``x = 1  # END
+SOLUTION``) is refused, naming the notebook, the cell and the line: a copy
+never keeps a solution because a marker was misspelt. Lines are split at
+``\n`` only (a form feed in a string is not a line break).
 
 Usage::
 
@@ -32,11 +43,18 @@ from pathlib import Path
 
 import nbformat
 
-from autograd.files import write_atomic
+from autograd.files import read_limited, write_atomic
 
 BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"
 PLACEHOLDER = ("# YOUR CODE HERE", 'raise NotImplementedError("exercise")')
+MARKDOWN_PLACEHOLDER = ("YOUR ANSWER HERE",)
+MARKER = re.compile(r"\s*(?:#+|<!--)\s*(?P<kind>BEGIN|END) SOLUTION\b.*")
+"""A marker line (nbgrader's rule, see the module docstring)."""
+LOOKALIKE = re.compile(r"(?:begin|end)[\s_-]*solution", re.IGNORECASE)
+"""Text that looks like a marker; refused on any line that is not one."""
+MAX_NOTEBOOK_BYTES = 50 * 2**20
+"""The largest notebook read (50 MiB)."""
 ANSWER = re.compile(r"#\s*ANSWER:\s*(?P<names>[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*$")
 
 
@@ -55,29 +73,49 @@ class Exercise:
     answers: tuple[str, ...]
 
 
-def has_solution(source: str) -> bool:
-    """Whether a cell's source holds a ``# BEGIN SOLUTION`` line."""
-    return any(line.strip() == BEGIN for line in source.splitlines())
+def _lines(source: str) -> list[str]:
+    """The lines of a cell, split at ``\\n`` only (as ``str.splitlines`` does for a final newline)."""
+    lines = source.split("\n")
+    return lines[:-1] if len(lines) > 1 and lines[-1] == "" else lines
 
 
-def strip_solutions(source: str, where: str = "cell") -> str:
-    """``source`` with every solution block replaced by the placeholder.
+def _marker(line: str, where: str, number: int) -> str | None:
+    """``"BEGIN"`` or ``"END"`` for a marker line, None for any other; a look-alike is refused."""
+    match = MARKER.fullmatch(line)
+    if match:
+        return match["kind"]
+    if LOOKALIKE.search(line):
+        raise ValueError(
+            f"{where}, line {number}: {line.strip()[:80]!r} looks like a solution marker but is not one; "
+            f"write {BEGIN!r} or {END!r} on a line of its own (capitals)"
+        )
+    return None
+
+
+def has_solution(source: str, where: str = "cell") -> bool:
+    """Whether a cell's source holds a ``BEGIN SOLUTION`` marker line (a look-alike is refused)."""
+    return any(_marker(line, where, n) == "BEGIN" for n, line in enumerate(_lines(source), start=1))
+
+
+def strip_solutions(source: str, where: str = "cell", placeholder: tuple[str, ...] = PLACEHOLDER) -> str:
+    """``source`` with every solution block replaced by ``placeholder``.
 
     Raises:
         ValueError: A ``BEGIN`` without its ``END``, an ``END`` without a
-            ``BEGIN``, or nested blocks; the message names ``where``.
+            ``BEGIN``, nested blocks, or a line that looks like a marker but
+            is not one; the message names ``where`` and the line.
     """
     out: list[str] = []
     inside = False
-    for number, line in enumerate(source.splitlines(), start=1):
-        marker = line.strip()
-        if marker == BEGIN:
+    for number, line in enumerate(_lines(source), start=1):
+        marker = _marker(line, where, number)
+        if marker == "BEGIN":
             if inside:
                 raise ValueError(f"{where}, line {number}: {BEGIN!r} inside another solution block")
             inside = True
             indent = line[: len(line) - len(line.lstrip())]
-            out.extend(indent + text for text in PLACEHOLDER)
-        elif marker == END:
+            out.extend(indent + text for text in placeholder)
+        elif marker == "END":
             if not inside:
                 raise ValueError(f"{where}, line {number}: {END!r} without a {BEGIN!r} before it")
             inside = False
@@ -113,12 +151,12 @@ def exercises(nb: nbformat.NotebookNode, name: str = "notebook") -> list[Exercis
     """
     found = []
     for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code" or not has_solution(cell.source):
-            continue
         where = f"{name} cell {index}"
+        if cell.cell_type != "code" or not has_solution(cell.source, where):
+            continue
         answers = answer_names(cell.source, where)
         check = next((i for i in range(index + 1, len(nb.cells)) if nb.cells[i].cell_type == "code"), None)
-        if check is None or "assert" not in nb.cells[check].source or has_solution(nb.cells[check].source):
+        if check is None or "assert" not in nb.cells[check].source or has_solution(nb.cells[check].source, where):
             raise ValueError(f"{where}: a solution cell must be followed by a check cell (a code cell with assert)")
         found.append(Exercise(index, check, answers))
     return found
@@ -135,23 +173,57 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def student_copy(nb: nbformat.NotebookNode, name: str = "notebook") -> nbformat.NotebookNode:
-    """A clean copy of ``nb`` with every solution replaced by the placeholder."""
+    """A clean copy of ``nb`` with every solution (in code and markdown cells) replaced by the placeholder."""
     copy = clean(nbformat.from_dict(nb))
     exercises(copy, name)  # every solution cell well formed
     for index, cell in enumerate(copy.cells):
-        if cell.cell_type == "code" and has_solution(cell.source):
-            cell.source = strip_solutions(cell.source, f"{name} cell {index}")
+        where = f"{name} cell {index}"
+        if cell.cell_type == "code":
+            cell.source = strip_solutions(cell.source, where)
+        elif cell.cell_type == "markdown":
+            cell.source = strip_solutions(cell.source, where, MARKDOWN_PLACEHOLDER)
     return copy
 
 
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """The notebook in ``path``, validated (:func:`autograd.files.read_limited`, at most 50 MiB).
+
+    Raises:
+        ValueError: Not a regular file, too large, not JSON, or not a valid notebook (one line).
+    """
+    try:
+        text = read_limited(path, MAX_NOTEBOOK_BYTES, "notebook").decode("utf-8")
+        nb = nbformat.reads(text, as_version=4)
+        nbformat.validate(nb)
+    except OSError as error:
+        raise ValueError(f"cannot read {path}: {error.strerror or error}") from None
+    except nbformat.ValidationError as error:
+        raise ValueError(f"{path} is not a valid notebook: {str(error.message)[:200]}") from None
+    except ValueError as error:  # not UTF-8, not JSON, an unsupported nbformat version
+        raise ValueError(f"{path} is not a notebook: {str(error)[:200]}") from None
+    except (KeyError, TypeError, AttributeError) as error:  # nbformat's upgrade of a malformed file
+        raise ValueError(f"{path} is not a valid notebook: {type(error).__name__} {str(error)[:200]}") from None
+    return nb
+
+
 def write_student_copies(paths: Sequence[Path], out: Path) -> list[Path]:
-    """Write one student copy per notebook of ``paths`` into ``out``; the paths written."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
+    """Write one student copy per notebook of ``paths`` into ``out``; the paths written.
+
+    Every copy is made before the first is written, so a refused notebook writes nothing.
+
+    Raises:
+        ValueError: ``out`` is the folder of one of the notebooks (the copy would
+            overwrite it), or a notebook is refused (see :func:`student_copy`).
+    """
     for path in paths:
-        copy = student_copy(nbformat.read(path, as_version=4), path.name)
-        written.append(write_atomic(out / path.name, nbformat.writes(copy) + "\n"))
-    return written
+        if out.exists() and path.parent.resolve() == out.resolve():
+            raise ValueError(
+                f"--out {out} is the folder of {path}: the student copy would overwrite the notebook; "
+                "choose another folder"
+            )
+    copies = [(path.name, student_copy(read_notebook(path), path.name)) for path in paths]
+    out.mkdir(parents=True, exist_ok=True)
+    return [write_atomic(out / name, nbformat.writes(copy) + "\n") for name, copy in copies]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -164,13 +236,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.clean:
             for path in args.notebooks:
-                nb = clean(nbformat.read(path, as_version=4))
+                nb = clean(read_notebook(path))
                 write_atomic(path, nbformat.writes(nb) + "\n")
             print(f"cleaned {len(args.notebooks)} notebook(s)")
         else:
             written = write_student_copies(args.notebooks, args.out)
             print(f"wrote {len(written)} student cop{'y' if len(written) == 1 else 'ies'} to {args.out}")
-    except ValueError as error:
+    except (ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0

@@ -77,6 +77,7 @@ def test_reused_subexpression_sums_gradients_over_all_paths():
     assert x.grad == 2 * 3.0 + 3 * 9.0
 
 
+@pytest.mark.slow
 def test_million_node_chain_at_default_recursion_limit():
     assert sys.getrecursionlimit() <= 10_000
     x = Value(1.0)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from chainrule.cli import main
-from tests.test_render import svg_texts
+from tests.dot_reader import svg_texts
 
 
 @pytest.fixture

@@ -60,6 +60,7 @@ def test_loss_decides_the_output_layer(tmp_path, capsys, args, activation, size)
     assert (out / "decision_boundary.png").exists()
 
 
+@pytest.mark.slow
 def test_digits_have_no_decision_boundary_picture(tmp_path, capsys):
     pytest.importorskip("sklearn")
     out = tmp_path / "run"

@@ -30,6 +30,8 @@ from tests.notebook_kernel import (
     run_code,
 )
 
+pytestmark = pytest.mark.slow  # every notebook run in a kernel: not in make test-fast
+
 make_exercises = load_make_exercises()
 
 # The wrong variant of an answer, defined in the kernel before the notebook runs.

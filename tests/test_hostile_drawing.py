@@ -19,7 +19,7 @@ from autograd.expression_drawing import draw_expression, normalized_variables
 from autograd.render import DrawingTimeout, draw_dot, render_bytes
 from autograd.steps import DEFAULT_MAX_FRAMES, FRAME_NAME, save_steps
 from chainrule.cli import main
-from tests.test_render import parse_dot, svg_texts
+from tests.dot_reader import parse_dot, svg_texts
 
 FAN_OUT = "+".join(["x"] * 100)
 CHAIN = "x" + "*1.0001" * 300

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -89,8 +90,14 @@ def test_a_file_larger_than_max_bytes_is_refused_and_the_keyword_lifts_it(tmp_pa
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs a device without an end")
-def test_an_endless_file_is_read_no_further_than_max_bytes():
-    assert "larger than the limit of 1,000 bytes" in load_error("/dev/zero", max_bytes=1000)
+def test_an_endless_device_is_refused_by_its_type_before_a_byte_is_read():
+    assert "'/dev/zero' is a character device, not a regular file" in load_error("/dev/zero", max_bytes=1000)
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/maps"), reason="needs a /proc file, whose stat size is 0")
+def test_a_file_whose_stat_size_is_zero_is_read_no_further_than_max_bytes():
+    assert os.stat("/proc/self/maps").st_size == 0 and len(Path("/proc/self/maps").read_bytes()) > 1000
+    assert "larger than the limit of 1,000 bytes" in load_error("/proc/self/maps", max_bytes=1000)
 
 
 def test_json_nested_100000_deep_is_a_value_error_not_a_recursion_error(tmp_path):

@@ -104,6 +104,7 @@ def _chain(depth: int) -> tuple[Value, Value]:
     return x, y
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("copier", [copy.deepcopy, lambda v: pickle.loads(pickle.dumps(v))],
                          ids=["deepcopy", "pickle"])
 def test_graphs_100000_deep_copy_and_pickle_without_recursion(copier):

@@ -27,6 +27,8 @@ import pytest
 
 from tests.browser import chromium
 
+pytestmark = pytest.mark.slow  # JupyterLab in a browser: not in make test-fast
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "01_value_from_scratch.ipynb"
 JUPYTER = ROOT / ".venv" / "bin" / "jupyter"

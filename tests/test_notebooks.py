@@ -26,6 +26,8 @@ from tests.notebook_kernel import (
     run_cells,
 )
 
+pytestmark = pytest.mark.slow  # every notebook run in a kernel: not in make test-fast
+
 WHERE_AM_I = "import sys\nprint(sys.executable)\nprint(sys.prefix)"
 
 # Every first-order backward() seeded with twice its seed: every gradient doubled.

@@ -87,6 +87,7 @@ def test_the_readme_has_python_blocks_commands_and_the_two_setup_commands():
         assert command[0] == "make" and command[1] in targets, line
 
 
+@pytest.mark.slow  # about 10 s
 def test_every_python_block_runs_and_prints_what_the_readme_shows(workdir):
     namespace: dict = {"__name__": "__readme__"}
     for i, (code, expected) in enumerate(_python_blocks()):
@@ -99,6 +100,7 @@ def test_every_python_block_runs_and_prints_what_the_readme_shows(workdir):
             )
 
 
+@pytest.mark.slow  # a training run among them
 @pytest.mark.parametrize("command, expected", _console_commands(), ids=[c for c, _ in _console_commands()])
 def test_every_command_runs_and_prints_what_the_readme_shows(command, expected, workdir):
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", COLUMNS="100")

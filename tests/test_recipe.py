@@ -27,6 +27,7 @@ def test_the_recipe_is_the_hand_written_training_of_the_readme():
     assert (run.examples, run.classes) == (X, y)
 
 
+@pytest.mark.slow
 def test_the_recipe_and_the_command_line_write_the_same_model(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     from chainrule.cli import main

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import math
 import random
-import re
 import struct
 import sys
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import graphviz
 import pytest
@@ -30,114 +29,12 @@ from autograd.render import (
     path_to_output,
     write_graph,
 )
-
-SVG = "{http://www.w3.org/2000/svg}"
-
-# ---------------------------------------------------------------------------
-# A reader of the DOT text draw_dot writes (also used by the step-through tests)
-# ---------------------------------------------------------------------------
-
-_ATTR = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^\s\]]+)')
-_NODE = re.compile(r"^\s*([A-Za-z_]\w*) \[(.*)\]$")
-_EDGE = re.compile(r"^\s*([A-Za-z_]\w*) -> ([A-Za-z_]\w*)(?: \[(.*)\])?$")
-_OPEN = re.compile(r"^\s*subgraph (\w+) \{$")
-
-
-def attributes(text: str) -> dict[str, str]:
-    """``label="x" shape=record`` -> ``{"label": "x", "shape": "record"}`` (quotes removed)."""
-    found = {}
-    for key, value in _ATTR.findall(text):
-        found[key] = value[1:-1] if value.startswith('"') else value
-    return found
-
-
-@dataclass
-class Dot:
-    """Nodes (id -> attributes), enclosing cluster labels (outermost first), edges in order."""
-
-    nodes: dict[str, dict[str, str]] = field(default_factory=dict)
-    clusters: dict[str, list[str]] = field(default_factory=dict)
-    cluster_labels: list[str] = field(default_factory=list)
-    edges: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
-
-    def label(self, node_id: str) -> str:
-        return self.nodes[node_id].get("label", "")
-
-    def edges_between(self, tail: str, head: str) -> list[dict[str, str]]:
-        return [attrs for t, h, attrs in self.edges if (t, h) == (tail, head)]
-
-
-def parse_dot(source: str) -> Dot:
-    """Read the DOT text of a graph drawn by ``draw_dot`` (one statement per line)."""
-    dot = Dot()
-    stack: list[list[str]] = []  # per open subgraph: [name, label]
-    for line in source.splitlines():
-        opened = _OPEN.match(line)
-        if opened:
-            stack.append([opened.group(1), ""])
-            continue
-        if line.strip() == "}":
-            if stack:
-                stack.pop()
-            continue
-        bare = "[" not in line and "->" not in line
-        if stack and bare and "label=" in line and not stack[-1][1]:
-            stack[-1][1] = attributes(line.strip())["label"]
-            dot.cluster_labels.append(stack[-1][1])
-            continue
-        edge = _EDGE.match(line)
-        if edge:
-            dot.edges.append((edge.group(1), edge.group(2), attributes(edge.group(3) or "")))
-            continue
-        node = _NODE.match(line)
-        if node and node.group(1) not in ("graph", "node", "edge"):
-            dot.nodes[node.group(1)] = attributes(node.group(2))
-            dot.clusters[node.group(1)] = [label for _, label in stack]
-    return dot
-
-
-def svg_texts(svg: bytes | str) -> list[str]:
-    """Every text element of an SVG, parsed as XML (so the SVG must be well formed)."""
-    root = ET.fromstring(svg)
-    return [t.text or "" for t in root.iter(SVG + "text")]
-
+from tests.dot_reader import SVG, Dot, parse_dot, svg_texts
+from tests.worked_examples import lecture_graph, tanh_neuron
 
 # ---------------------------------------------------------------------------
 # Graphs
 # ---------------------------------------------------------------------------
-
-
-def lecture_graph() -> dict[str, Value]:
-    """L = (a*b + c) * f with a=2, b=-3, c=10, f=-2, after backward."""
-    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-    c, f = Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    L.backward()
-    return dict(a=a, b=b, c=c, f=f, e=e, d=d, L=L)
-
-
-def tanh_neuron() -> dict[str, Value]:
-    """The lecture's neuron o = tanh(x1*w1 + x2*w2 + b), after backward."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    x1w1 = x1 * w1
-    x1w1.label = "x1*w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2*w2"
-    s = x1w1 + x2w2
-    s.label = "x1*w1 + x2*w2"
-    n = s + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    o.backward()
-    return dict(x1=x1, x2=x2, w1=w1, w2=w2, b=b, x1w1=x1w1, x2w2=x2w2, s=s, n=n, o=o)
 
 
 @dataclass
@@ -500,6 +397,7 @@ def test_hostile_labels_render_exactly_as_written():
     assert "two" in texts and "lines" in texts
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(st.text(alphabet='<>{}|"\\&;#xN\'[]=-', min_size=1, max_size=10))
 def test_any_label_from_special_characters_renders_exactly(text):
@@ -551,6 +449,7 @@ def test_size_guard_refuses_large_graphs_with_a_helpful_message():
         draw_dot(chain(1), max_nodes=0)
 
 
+@pytest.mark.slow
 def test_graph_100000_deep_is_refused_or_drawn_without_recursion():
     y = chain(100_000)
     with pytest.raises(ValueError, match="200001 nodes"):

@@ -11,7 +11,8 @@ import pytest
 
 from autograd import Value, topological_order
 from autograd.steps import backward_steps, save_steps, steps_html
-from tests.test_render import lecture_graph, parse_dot, svg_texts, tanh_neuron
+from tests.dot_reader import parse_dot, svg_texts
+from tests.worked_examples import lecture_graph, tanh_neuron
 
 
 def current_nodes(graph: graphviz.Digraph) -> list[str]:

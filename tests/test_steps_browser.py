@@ -8,7 +8,9 @@ import pytest
 
 from autograd.steps import save_steps
 from tests.browser import chromium
-from tests.test_render import lecture_graph
+from tests.worked_examples import lecture_graph
+
+pytestmark = pytest.mark.slow  # a browser: not in make test-fast
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ def test_fit_trains_a_small_mlp_on_moons_to_high_accuracy(moons_split):
     assert history.val_accuracy[-1] == accuracy(model, X_test, signed(y_test))
 
 
+@pytest.mark.slow
 def test_fit_with_adam_and_bce_logits_learns(moons_split):
     X_train, _, y_train, _ = moons_split
     model = MLP(2, [8, 8, 1], seed=1)

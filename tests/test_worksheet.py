@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,8 +17,8 @@ from chainrule.worksheet import (
     make_worksheet,
     random_problem,
 )
+from tests.worked_examples import TEXTBOOK
 
-TEXTBOOK = Path(__file__).parent / "data" / "worksheet_textbook_given.json"
 QUANTITIES = ("Z", "A", "C", "delta", "dW", "db", "W_next", "b_next")
 
 
@@ -234,7 +233,7 @@ def test_checker_points_at_a_single_changed_number_in_each_quantity(sheet, key):
             holder[path[-1]] += 0.05
         report = check_answers(changed, problem, solution)
         assert not report.ok
-        assert report.mistake.where == key + "".join(f"[{i}]" for i in path), str(report)
+        assert (report.mistake.key, report.mistake.index) == (key, path), str(report)
 
 
 def test_a_wrong_delta_that_comes_from_a_wrong_z_is_reported_at_z(sheet):
@@ -250,14 +249,17 @@ def test_a_wrong_delta_that_comes_from_a_wrong_z_is_reported_at_z(sheet):
     del filled["C"]
     report = check_answers(filled, problem, solution)
     assert report.mistake is not None
-    assert report.mistake.where == "Z[1][0][0]"
+    assert (report.mistake.key, report.mistake.index) == ("Z", (1, 0, 0))
     assert report.mistake.expected == pytest.approx(answers["Z"][1][0][0], abs=1e-5)
     assert "forward pass" in str(report)
     only_delta = {"delta": filled["delta"]}  # without the z, the δ itself is wrong
-    assert check_answers(only_delta, problem, solution).mistake.where == "delta[1][0][0]"
+    only = check_answers(only_delta, problem, solution).mistake
+    assert (only.key, only.index) == ("delta", (1, 0, 0))
 
 
-def test_check_command_exits_0_1_2_and_names_the_equation_and_expected_value(tmp_path, capsys):
+def test_check_command_exits_0_1_2_and_names_the_equation_and_only_the_teacher_sees_the_expected_value(
+    tmp_path, capsys
+):
     key = tmp_path / "answers.json"
     assert chainrule("--given", str(TEXTBOOK), "--answers", str(key)) == 0
     answers = json.loads(key.read_text())
@@ -275,8 +277,11 @@ def test_check_command_exits_0_1_2_and_names_the_equation_and_expected_value(tmp
     bad.write_text(json.dumps(filled))
     assert chainrule("--check", str(bad), "--against", str(key)) == 1
     out = capsys.readouterr().out
-    assert "W_next[1][0][0]: w^2_11 = 0.3689 is wrong; expected 0.3589" in out
+    assert "w^2_11 (W_next: layer 2, row 1, column 1) is wrong" in out
+    assert "0.3589" not in out and "0.3689" not in out
     assert "gradient descent" in out and "w^2_11 ← w^2_11 − η · ∂C/∂w^2_11" in out
+    assert chainrule("--check", str(bad), "--against", str(key), "--show-expected") == 1
+    assert "you wrote 0.3689, expected 0.3589" in capsys.readouterr().out
     assert chainrule("--check", str(bad)) == 2
     (tmp_path / "typo.json").write_text(json.dumps({"detla": []}))
     assert chainrule("--check", str(tmp_path / "typo.json"), "--against", str(key)) == 2

@@ -15,7 +15,9 @@ import pytest
 
 from chainrule.worksheet import load_given, make_worksheet, random_problem
 from tests.browser import chromium
-from tests.test_worksheet import TEXTBOOK
+from tests.worked_examples import TEXTBOOK
+
+pytestmark = pytest.mark.slow  # a browser: not in make test-fast
 
 A4_PRINTABLE_PX = 180 / 25.4 * 96  # 180 mm at 96 CSS px per inch: 680.3 px
 A4_WIDTH_PT = 595  # 210 mm in PDF points (595.28)

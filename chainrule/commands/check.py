@@ -19,16 +19,53 @@ from chainrule.arguments import (
 )
 from chainrule.commands import COMMANDS
 from nn.activations import ACTIVATIONS
-from nn.costs import COSTS, array_costs
+from nn.costs import COSTS, Cost, array_costs
+from nn.softmax import LAYERWISE
 
 
 def _cost_help() -> str:
     """Each cost the equations know, with its batch convention, from its record."""
     return "; ".join(
         f"{name}: {COSTS[name].summary}"
-        + (f" (needs a {COSTS[name].output_activation} output)" if COSTS[name].on_arrays().pair_required else "")
+        + (f" (needs a {COSTS[name].array_output} output)" if COSTS[name].on_arrays().pair_required else "")
         for name in array_costs()
     )
+
+
+_DEFAULT_CLASSES = 3
+"""K of a per-class cost (cross_entropy) when neither --classes nor --outputs gives it."""
+
+
+def _outputs(args: argparse.Namespace, cost: Cost) -> int:
+    """n_L: --classes K for a per-class cost (one output per class), else --outputs (default 1).
+
+    Raises:
+        ValueError: --classes with a one-output cost, or --classes and --outputs that differ.
+    """
+    if not cost.per_class:
+        if args.classes is not None:
+            raise ValueError(f"--classes is for a cost with one output per class (cross_entropy), not {cost.name}")
+        return args.outputs or 1
+    if args.classes is not None and args.outputs is not None and args.classes != args.outputs:
+        raise ValueError(f"--classes {args.classes} and --outputs {args.outputs} differ: {cost.name} has one output per class")
+    classes = args.classes or args.outputs or _DEFAULT_CLASSES
+    if classes < 2:
+        raise ValueError(f"{cost.name} needs at least 2 classes, got {classes}")
+    return classes
+
+
+def _output_layers(args: argparse.Namespace, cost: Cost, hidden: list[str]) -> tuple[str, str | None]:
+    """The MLP's output activation and the layer-wise one on top of it (softmax), if any.
+
+    Raises:
+        ValueError: An output activation the cost cannot take.
+    """
+    wanted = args.output_activation or (cost.array_output if cost.on_arrays().pair_required else hidden[-1])
+    if wanted in LAYERWISE:  # softmax over the logits of a linear output layer
+        cost.check_output(wanted)
+        return "linear", wanted
+    cost.check_output(wanted)
+    return wanted, None
 
 
 _CHECK_MAX_WORK = 50_000
@@ -57,7 +94,14 @@ def add_parser(commands: Any) -> None:
         help="hidden layer sizes, comma-separated, or none (default 4,3)",
     )
     check.add_argument(
-        "--outputs", type=positive_int_argument, default=1, help="output size n_L (default 1)"
+        "--outputs", type=positive_int_argument, help="output size n_L (default 1; cross_entropy: --classes)"
+    )
+    check.add_argument(
+        "--classes",
+        type=positive_int_argument,
+        metavar="K",
+        help=f"classes K of cross_entropy: a softmax output layer of K outputs over the logits z^L, "
+        f"one-hot labels (default {_DEFAULT_CLASSES})",
     )
     check.add_argument(
         "--activation",
@@ -69,9 +113,9 @@ def add_parser(commands: Any) -> None:
     )
     check.add_argument(
         "--output-activation",
-        choices=sorted(ACTIVATIONS),
-        help="activation of the output layer (default: the one the cost needs, as sigmoid for bce, "
-        "else --activation)",
+        choices=sorted([*ACTIVATIONS, *LAYERWISE]),
+        help="activation of the output layer (default: the one the cost needs, sigmoid for bce, softmax "
+        "for cross_entropy, else --activation); softmax goes over a linear layer's z^L with any cost",
     )
     check.add_argument(
         "--cost",
@@ -120,15 +164,17 @@ def run_check(args: argparse.Namespace) -> int:
 
     hidden = [args.activation] if isinstance(args.activation, str) else args.activation
     cost = COSTS[args.cost]
-    output_activation = args.output_activation or (
-        cost.output_activation if cost.on_arrays().pair_required else hidden[-1]
-    )
     try:
-        cost.check_output(output_activation)
+        output_activation, layerwise = _output_layers(args, cost, hidden)
     except ValueError as error:
-        print(f"chainrule check: error: {error} (--output-activation {cost.output_activation})", file=sys.stderr)
+        print(f"chainrule check: error: {error} (--output-activation {cost.array_output})", file=sys.stderr)
         return 2
-    sizes = [*args.hidden, args.outputs]
+    try:
+        outputs = _outputs(args, cost)
+    except ValueError as error:
+        print(f"chainrule check: error: {error}", file=sys.stderr)
+        return 2
+    sizes = [*args.hidden, outputs]
     work = parameter_count(args.inputs, sizes) * args.batch
     if work > args.max_work:
         print(
@@ -141,12 +187,14 @@ def run_check(args: argparse.Namespace) -> int:
     try:
         model = MLP(args.inputs, sizes, args.activation, output_activation, seed=args.seed)
         X, Y = random_batch(model, args.batch, args.cost, seed=args.seed)
+        classes = f", {outputs} classes, one-hot Y" if cost.per_class else ""
+        output = f"{layerwise} over the linear z^L{classes}" if layerwise else output_activation
         print(
-            f"MLP({args.inputs}, {sizes}), activation {','.join(hidden)}, output {output_activation}; "
+            f"MLP({args.inputs}, {sizes}), activation {','.join(hidden)}, output {output}; "
             f"X is (n_0, m) = ({args.inputs}, {args.batch}), one example per column",
             flush=True,
         )
-        report = compare(model, X, Y, args.cost, convention=args.convention)
+        report = compare(model, X, Y, args.cost, convention=args.convention, output_activation=layerwise)
     except (ValueError, TypeError) as error:
         print(f"chainrule check: error: {error}", file=sys.stderr)
         return 2

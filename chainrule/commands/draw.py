@@ -10,6 +10,7 @@ import argparse
 import sys
 from typing import Any
 
+from chainrule.arguments import argument_type, bounded_number, positive_int_argument
 from chainrule.commands import COMMANDS
 
 _DRAW_DESCRIPTION = """\
@@ -59,7 +60,7 @@ def _variable(text: str) -> tuple[str, float]:
 
 def add_parser(commands: Any) -> None:
     """Add the ``draw`` subcommand to the subparsers ``commands``."""
-    from autograd.draw_options import DEFAULT_MAX_NODES, DEFAULT_TIMEOUT
+    from autograd.draw_options import DEFAULT_MAX_NODES, DEFAULT_TIMEOUT, MAX_TIMEOUT
     from autograd.expression import FUNCTIONS, SLOPED
     from autograd.steps import DEFAULT_MAX_BYTES, DEFAULT_MAX_FRAMES
 
@@ -95,11 +96,14 @@ def add_parser(commands: Any) -> None:
     draw.add_argument(
         "--no-edge-labels", action="store_true", help="do not label edges with local derivatives"
     )
+    seconds = argument_type(
+        bounded_number, float, f"seconds in (0, {MAX_TIMEOUT:,.0f}]", high=MAX_TIMEOUT
+    )
     limits = [
-        ("--max-nodes", int, DEFAULT_MAX_NODES, "N", "refuse drawings of more nodes"),
-        ("--timeout", float, DEFAULT_TIMEOUT, "SECONDS", "stop Graphviz after this long"),
-        ("--max-frames", int, DEFAULT_MAX_FRAMES, "N", "refuse step-throughs of more frames"),
-        ("--max-bytes", int, DEFAULT_MAX_BYTES, "N", "refuse step-throughs writing more bytes"),
+        ("--max-nodes", positive_int_argument, DEFAULT_MAX_NODES, "N", "refuse drawings of more nodes"),
+        ("--timeout", seconds, DEFAULT_TIMEOUT, "SECONDS", "stop Graphviz after this long"),
+        ("--max-frames", positive_int_argument, DEFAULT_MAX_FRAMES, "N", "refuse step-throughs of more frames"),
+        ("--max-bytes", positive_int_argument, DEFAULT_MAX_BYTES, "N", "refuse step-throughs writing more bytes"),
     ]
     for flag, kind, default, metavar, text in limits:
         draw.add_argument(

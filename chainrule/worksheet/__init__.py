@@ -3,8 +3,9 @@ r"""Worked examples of backpropagation on demand: a problem, its solution step b
 A teacher's loop::
 
     chainrule worksheet --sizes 2,2,2 --activation tanh,sigmoid --seed 0 -o sheet.html --answers answers.json
-    chainrule worksheet --sizes 2,2,2 --activation tanh,sigmoid --seed 0 -o exercise.html --no-solutions
-    chainrule worksheet --check filled.json --against answers.json
+    chainrule worksheet --sizes 2,2,2 --activation tanh,sigmoid --seed 0 -o exercise.html --no-solutions --template blank.json
+    chainrule worksheet --check filled.json                                  # the student: no answers needed
+    chainrule worksheet --check filled.json --against answers.json --show-expected   # the teacher
 
 Modules, in the order the numbers flow:
 
@@ -18,8 +19,10 @@ Modules, in the order the numbers flow:
   step by step in the curriculum's notation;
 * :mod:`chainrule.worksheet.render_html`, :mod:`chainrule.worksheet.render_md`,
   :mod:`chainrule.worksheet.drawing`: the sheet;
-* :mod:`chainrule.worksheet.answers`, :mod:`chainrule.worksheet.checker`: the answers file
-  and the check of a student's;
+* :mod:`chainrule.worksheet.answers`, :mod:`chainrule.worksheet.checker` (with
+  :mod:`~chainrule.worksheet.laws` and :mod:`~chainrule.worksheet.slips`): the answers file,
+  the student's template, and the check of a student's file;
+* :mod:`chainrule.worksheet.formulas`: the formula sheet (``--ask formulas``);
 * :mod:`chainrule.worksheet.sheet`: all of it together; :mod:`chainrule.commands.worksheet`: the command.
 """
 

@@ -21,20 +21,23 @@ take precedence over the file's.
 from __future__ import annotations
 
 import json
+import math
 import numbers
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from autograd.files import NotARegularFile, read_limited
 from chainrule.worksheet.problem import MAX_GIVEN_BYTES, Problem, given_decimals
 from nn.matrices import layer_arrays, matrix
 
 GIVEN_KEYS = ("W", "b", "X", "Y", "activation", "cost", "lr", "fixed_biases", "decimals", "sizes")
 """The keys a given file may set."""
-ANSWER_KEYS = ("format", "version", "Z", "A", "C", "delta", "dW", "db", "W_next", "b_next")
+ANSWER_KEYS = (
+    "format", "version", "sheet", "seed", "classes", "Z", "A", "C", "delta", "dW", "db", "W_next", "b_next"
+)
 """The keys of an answers file that a given file ignores."""
 
 DEFAULTS: dict[str, Any] = {
@@ -46,18 +49,61 @@ DEFAULTS: dict[str, Any] = {
 """Settings a given file may leave out."""
 
 
-def read_json(path: str | os.PathLike[str], what: str) -> Any:
-    """The JSON in ``path`` (at most :data:`MAX_GIVEN_BYTES`), or a ValueError naming the file."""
-    path = Path(path)
+class _NumberRefused(ValueError):
+    """A number in a worksheet file that no float can hold."""
+
+
+def _excerpt(text: str, limit: int = 24) -> str:
+    """``text`` cut to ``limit`` characters, with its length when cut (a file's content may be huge)."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def _json_int(text: str) -> int:
+    """An integer of a worksheet file, refused when no float holds it (it is used as one)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_GIVEN_BYTES:
-            raise ValueError(
-                f"{what} {path} is {size} bytes; a worksheet file is at most {MAX_GIVEN_BYTES}"
-            )
-        return json.loads(path.read_text(encoding="utf-8"))
+        if len(text) <= 400:
+            float(int(text))
+            return int(text)
+    except OverflowError:
+        pass
+    raise _NumberRefused(f"the number {_excerpt(text)} is too large for a float")
+
+
+def _json_float(text: str) -> float:
+    """A float of a worksheet file, refused when it overflows (``1e400``)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NumberRefused(f"the number {_excerpt(text)} is too large for a float")
+    return value
+
+
+def _json_constant(text: str) -> float:
+    """``NaN``, ``Infinity``, ``-Infinity``: Python reads them, JSON has no such numbers."""
+    raise _NumberRefused(f"{text} is not a number of JSON (leave a number out with null)")
+
+
+def read_json(path: str | os.PathLike[str], what: str) -> Any:
+    """The JSON in ``path``, or a ValueError naming the file.
+
+    Read by :func:`autograd.files.read_limited` (a regular file of at most
+    :data:`MAX_GIVEN_BYTES`); every number must fit a float (no ``NaN``,
+    ``Infinity``, ``1e400`` or 400-digit integer).
+    """
+    try:
+        data = read_limited(path, MAX_GIVEN_BYTES, what)
+    except NotARegularFile as error:
+        raise ValueError(str(error)) from None
     except OSError as error:
         raise ValueError(f"cannot read {what} {path}: {error.strerror or error}") from None
+    try:
+        return json.loads(
+            data.decode("utf-8"),
+            parse_int=_json_int,
+            parse_float=_json_float,
+            parse_constant=_json_constant,
+        )
+    except _NumberRefused as error:
+        raise ValueError(f"{what} {path}: {error}") from None
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise ValueError(f"{what} {path} is not JSON: {error}") from None
 
@@ -111,6 +157,8 @@ def problem_from_given(data: Mapping[str, Any], **settings: Any) -> Problem:
     X, Y = _columns(data["X"], "X"), _columns(data["Y"], "Y")
     chosen = {key: data.get(key, default) for key, default in DEFAULTS.items()}
     chosen.update({key: value for key, value in settings.items() if value is not None})
+    if isinstance(chosen["activation"], str) and "," in chosen["activation"]:
+        chosen["activation"] = [name.strip() for name in chosen["activation"].split(",")]
     if not isinstance(chosen["fixed_biases"], bool):
         raise TypeError(f"fixed_biases must be true or false, got {chosen['fixed_biases']!r}")
     decimals = chosen.get("decimals", data.get("decimals")) or given_decimals([*W, *b, X, Y])
@@ -118,7 +166,7 @@ def problem_from_given(data: Mapping[str, Any], **settings: Any) -> Problem:
         raise ValueError(
             f"sizes {data['sizes']} do not fit the shapes of W ({[w.shape for w in W]})"
         )
-    return Problem(
+    problem = Problem(
         W,
         b,
         X,
@@ -129,6 +177,37 @@ def problem_from_given(data: Mapping[str, Any], **settings: Any) -> Problem:
         chosen["fixed_biases"],
         decimals,
     )
+    check_finite(problem)
+    return problem
+
+
+def check_finite(problem: Problem) -> None:
+    """A ValueError naming the first quantity of the solution that is not a finite number.
+
+    Numbers each a float may still overflow when combined (w = 1e308 twice
+    gives z = inf, and then σ(inf), inf - inf = nan): such a problem is no
+    hand calculation, and is refused before a sheet shows ``inf`` or an
+    answers file ``Infinity``. NumPy's warnings are silenced while it is solved.
+    """
+    from chainrule.worksheet.solution import QUANTITIES, solve
+
+    with np.errstate(all="ignore"):
+        solution = solve(problem)
+    for name in QUANTITIES:
+        value = getattr(solution, name)
+        for l, array in enumerate(value if isinstance(value, list) else [value], start=1):
+            flat = np.asarray(array, dtype=float).ravel()
+            if not np.all(np.isfinite(flat)):
+                layer = f"^{l}" if isinstance(value, list) else ""
+                raise ValueError(
+                    f"{name}{layer} would hold {flat[~np.isfinite(flat)][0]}: the given numbers overflow "
+                    "a float when combined; give the numbers of a hand calculation"
+                )
+
+
+def short_message(text: str, limit: int = 300) -> str:
+    """``text`` cut to ``limit`` characters: a message may quote a file's content, megabytes of it."""
+    return text if len(text) <= limit else f"{text[:limit]}... (cut; {len(text):,} characters)"
 
 
 def load_given(path: str | os.PathLike[str], **settings: Any) -> Problem:
@@ -141,4 +220,4 @@ def load_given(path: str | os.PathLike[str], **settings: Any) -> Problem:
     try:
         return problem_from_given(data, **settings)
     except (TypeError, ValueError) as error:
-        raise ValueError(f"given file {path}: {error}") from None
+        raise ValueError(short_message(f"given file {path}: {error}")) from None

@@ -7,7 +7,8 @@ l-1 to neuron j of layer l):
 * ``W[l-1]`` = W^l (n_l × n_{l-1}) and ``b[l-1]`` = b^l (n_l numbers), l = 1..L;
 * ``X`` (n_0 × m), the inputs, and ``Y`` (n_L × m), the targets;
 * the activation f_l of every layer l = 1..L (the output layer included), the
-  cost (``quadratic`` 1/(2m) Σ ||y - a^L||², ``mse``, ``bce``) and the learning
+  cost (``quadratic`` 1/(2m) Σ ||y - a^L||², ``mse``, ``bce``, ``cross_entropy``
+  on a softmax output layer of one output per class, Y one-hot) and the learning
   rate η of one step of gradient descent, W ← W - η ∂C/∂W, b ← b - η ∂C/∂b;
 * ``fixed_biases``: the biases are given but not updated (b_next = b), as in
   the widely used hand-worked 2-2-2 example, whose update step changes only
@@ -34,11 +35,12 @@ from itertools import pairwise
 
 import numpy as np
 
-from nn.activations import ACTIVATIONS, lookup
+from nn.activations import lookup
 from nn.analytic import Network, forward
 from nn.analytic.equations import check_cost
 from nn.checks import positive_int, positive_number
-from nn.costs import CostArrays
+from nn.costs import CostArrays, array_costs, lookup_cost
+from nn.softmax import array_activation
 
 Array = np.ndarray
 
@@ -136,25 +138,37 @@ def check_sizes(sizes: Sequence[int], m: int) -> None:
 def activation_names(activation: str | Sequence[str], L: int, cost: str) -> list[str]:
     """One activation name per layer l = 1..L, from one name or a list of L names.
 
+    One name is every layer's, except under a cost whose output layer is a
+    function of the whole layer (cross_entropy: softmax), which is the output's.
+
     Raises:
         ValueError: An unknown name, a list of the wrong length, or an output
-            activation the cost does not take (bce needs a sigmoid).
+            activation the cost does not take (bce needs a sigmoid,
+            cross_entropy a softmax; a softmax only with cross_entropy).
     """
+    record = check_cost(cost)
     names = [activation] if isinstance(activation, str) else list(activation)
+    output = record.array_output
     if len(names) == 1:
-        names = names * L
+        layerwise = not array_activation(output).elementwise
+        names = [*names * (L - 1), output] if layerwise else names * L
     if len(names) != L:
         raise ValueError(
             f"activation has {len(names)} names for {L} layers: give one name for every layer, "
             f"or one per layer l = 1..{L} (the output layer included)"
         )
-    names = [lookup(str(name)).name for name in names]
-    record = check_cost(cost)
+    names = [lookup(str(name)).name for name in names[:-1]] + [array_activation(str(names[-1])).name]
+    if not array_activation(names[-1]).elementwise and not record.pairs_with(names[-1]):
+        raise ValueError(
+            f"a {names[-1]} output layer is written out on a worksheet only with the cost "
+            f"{', '.join(c for c in array_costs() if lookup_cost(c).array_output == names[-1])}, "
+            f"not {record.name} (`chainrule check --output-activation {names[-1]}` checks it with any cost)"
+        )
     try:
         record.check_output(names[-1])
     except ValueError as error:
         raise ValueError(
-            f"{error}; e.g. --activation {','.join([*names[:-1], record.output_activation])}"
+            f"{error}; e.g. --activation {','.join([*names[:-1], record.array_output])}"
         ) from None
     return names
 
@@ -177,6 +191,8 @@ def check_problem(problem: Problem) -> None:
         raise ValueError(
             f"X must be n_0×m = {p.sizes[0]}×m, one example per column, got {p.X.shape}"
         )
+    if cost_arrays(p.cost).one_hot:  # class indices, or columns checked to be one-hot
+        p.Y = cost_arrays(p.cost).target_columns(p.Y, p.sizes[-1], np)
     if p.Y.shape != (p.sizes[-1], p.m):
         raise ValueError(
             f"Y must be n_L×m = {p.sizes[-1]}×{p.m}, one example per column, got {p.Y.shape}"
@@ -192,11 +208,15 @@ def check_problem(problem: Problem) -> None:
             f"cost {p.cost!r} needs targets in [{bounds[0]:g}, {bounds[1]:g}], got Y = {p.Y.tolist()}"
         )
     p.lr = positive_number(p.lr, "the learning rate lr")
-    p.decimals = positive_int(p.decimals, "decimals")
-    if p.decimals > MAX_DECIMALS:
-        raise ValueError(
-            f"decimals must be at most {MAX_DECIMALS} (hand calculation), got {p.decimals}"
-        )
+    p.decimals = check_decimals(p.decimals)
+
+
+def check_decimals(decimals: object) -> int:
+    """``decimals`` if it is an int from 1 to :data:`MAX_DECIMALS`, else a ValueError."""
+    decimals = positive_int(decimals, "decimals")
+    if decimals > MAX_DECIMALS:
+        raise ValueError(f"decimals must be at most {MAX_DECIMALS} (hand calculation), got {decimals}")
+    return decimals
 
 
 def _draw(
@@ -209,7 +229,7 @@ def target_interval(output: str) -> tuple[float, float]:
     """Where a worksheet draws targets an output activation can reach: its record's
     ``output_range`` cut to [-1, 1], 5% of the width inside each bound the range has
     there (sigmoid: (0.05, 0.95), tanh: (-0.9, 0.9), linear: (-1, 1))."""
-    low, high = ACTIVATIONS[output].output_range
+    low, high = array_activation(output).output_range
     cut_low, cut_high = max(low, -1.0), min(high, 1.0)
     margin = 0.05 * (cut_high - cut_low)
     return (cut_low + margin if low >= -1.0 else cut_low, cut_high - margin if high <= 1.0 else cut_high)
@@ -228,7 +248,7 @@ def _near_kink(problem: Problem) -> bool:
     fp = forward(problem.network(), problem.X)
     near = 10.0**-problem.shown_decimals
     return any(
-        ACTIVATIONS[name].kink and np.any(np.abs(Z) < near)
+        array_activation(name).kink and np.any(np.abs(Z) < near)
         for name, Z in zip(problem.activations, fp.Z)
     )
 
@@ -247,7 +267,8 @@ def random_problem(
 
     Weights are drawn from U(-1, 1), biases from U(-0.5, 0.5), inputs from
     U(-1, 1), each rounded to ``decimals``; targets are drawn as the cost's
-    record says (labels 0 or 1 for ``bce``), else numbers the output activation
+    record says (labels 0 or 1 for ``bce``, both in each row when m >= 2;
+    one-hot columns for ``cross_entropy``, every class when m >= n_L), else numbers the output activation
     can reach (:func:`target_interval`). Draws whose
     ReLU-like pre-activations round to 0 are drawn again (f' jumps there).
 
@@ -266,7 +287,7 @@ def random_problem(
     """
     check_sizes(sizes, examples)
     names = activation_names(activation, len(sizes) - 1, cost)
-    positive_int(decimals, "decimals")
+    check_decimals(decimals)  # before numbers are rounded to them
     rng = np.random.default_rng(seed)
     problem = _drawn_problem(rng, sizes, names, cost, lr, examples, decimals, fixed_biases)
     for _ in range(99):

@@ -14,7 +14,7 @@ from html import escape
 
 import numpy as np
 
-from chainrule.worksheet.drawing import network_svg
+from chainrule.worksheet.drawing import network_svg, weight_table
 from chainrule.worksheet.markup import (
     SIGNIFICANT,
     Equation,
@@ -37,6 +37,9 @@ h3 { font-size: 1.05rem; margin: 1.4rem 0 .3rem; }
 p { line-height: 1.45; margin: .4rem 0; }
 figure.network { margin: 1rem 0; text-align: center; }
 figure.network svg { max-width: 100%; height: auto; }
+figure.network { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; justify-content: center; }
+.weights { columns: 6 7rem; column-gap: 1rem; font-size: .85rem; width: 100%; text-align: left; }
+.weights div { break-inside: avoid; white-space: nowrap; }
 .given { display: flex; flex-wrap: wrap; gap: .6rem 2rem; align-items: center; }
 .formulas { color: #444; }
 .step { margin: .35rem 0 .35rem 1rem; break-inside: avoid; page-break-inside: avoid; }
@@ -102,6 +105,19 @@ def _symbols_html(text: str) -> str:
     return "".join(out) + escape(text[position:])
 
 
+def _weights_html(problem: Problem) -> str:
+    """The table beside the drawing of the weights it does not label, keyed by w^l_jk ("" when it labels all)."""
+    rows = weight_table(problem)
+    if not rows:
+        return ""
+    cells = "".join(
+        f"<div><math>{node_mathml(Sym('w', key[2:key.index('_')], key[key.index('_') + 1:]))}"
+        f"<mo>=</mo><mn>{value}</mn></math></div>"
+        for key, value in rows
+    )
+    return f'<div class="weights" role="table" aria-label="weights">{cells}</div>'
+
+
 def _math(equation: Equation) -> str:
     return equation_mathml(equation)
 
@@ -116,7 +132,9 @@ def _section_html(section: Section, decimals: int, solved: bool) -> str:
     return "\n".join(parts)
 
 
-def sheet_html(problem: Problem, sections: list[Section], *, solutions: bool = True) -> str:
+def sheet_html(
+    problem: Problem, sections: list[Section], *, solutions: bool = True, ask: str = "numbers"
+) -> str:
     """The whole page (see the module docstring).
 
     Args:
@@ -134,9 +152,9 @@ def sheet_html(problem: Problem, sections: list[Section], *, solutions: bool = T
         f"<h1>{escape(title)}</h1>",
         f"<p>{prose_html(task_text(problem))}</p>",
         "<h2>The problem</h2>",
-        f'<figure class="network">{network_svg(problem)}</figure>',
+        f'<figure class="network">{network_svg(problem)}{_weights_html(problem)}</figure>',
         f'<div class="given">{given}</div>',
-        f"<p>{prose_html(instructions(problem))}</p>",
+        f"<p>{prose_html(instructions(problem, ask))}</p>",
         f"<h2>{'Solution' if solutions else 'Your solution'}</h2>",
         *(_section_html(section, D, solutions) for section in sections),
         "<footer>Every number of this sheet was computed by the four equations of backpropagation "

@@ -32,7 +32,9 @@ def _section_md(section: Section, decimals: int, solved: bool) -> str:
     return "\n".join(parts)
 
 
-def sheet_markdown(problem: Problem, sections: list[Section], *, solutions: bool = True) -> str:
+def sheet_markdown(
+    problem: Problem, sections: list[Section], *, solutions: bool = True, ask: str = "numbers"
+) -> str:
     """The whole sheet as Markdown (``solutions=False``: every result left blank)."""
     D = problem.shown_decimals
     given = r" \qquad ".join(matrix_latex(name, array, d) for name, array, d in given_rows(problem))
@@ -47,7 +49,7 @@ def sheet_markdown(problem: Problem, sections: list[Section], *, solutions: bool
         given,
         "$$",
         "",
-        instructions(problem),
+        instructions(problem, ask),
         "",
         f"## {'Solution' if solutions else 'Your solution'}",
         "",

@@ -29,8 +29,25 @@ def task_text(problem: Problem) -> str:
     )
 
 
-def instructions(problem: Problem) -> str:
+CHECK = (
+    "To check your numbers, write them into the blank answers file your teacher gave you "
+    "(made with `--template`: the keys `Z`, `A`, `C`, `delta`, `dW`, `db`, `W_next`, `b_next`, "
+    "lists per layer, one example per column, null where you have no number yet) and run "
+    "`chainrule worksheet --check yours.json`. It names your first wrong number, the equation it "
+    "comes from and the kind of slip it looks like, but not the right number. δ may be per example "
+    "(then ∂C/∂w and ∂C/∂b carry the 1/m): the check finds which."
+)
+"""How a student checks a sheet: with the template only, never the answers file."""
+
+
+def instructions(problem: Problem, ask: str = "numbers") -> str:
     """What to compute, how to round, and how to check the answers."""
+    if ask == "formulas":
+        return (
+            "Write each quantity asked for below as a formula in the symbols of the sheet "
+            "(w^l_jk, z^l_j, a^l_j, δ^l_j, y_j, f and f′ of each layer, m), as the chain rule gives it: "
+            "a product of partial derivatives, then each factor worked out. No numbers are needed."
+        )
     update = "weights" if problem.fixed_biases else "weights and biases"
     fixed = (
         " The biases are given but held fixed: the step of gradient descent changes only the weights."
@@ -42,9 +59,7 @@ def instructions(problem: Problem) -> str:
         "and of every hidden layer (BP2), the gradients ∂C/∂b (BP3) and ∂C/∂w (BP4), and the "
         f"{update} after one step of gradient descent.{fixed} Round each result to "
         f"{problem.shown_decimals} decimals ({SIGNIFICANT} significant digits when smaller) and carry the "
-        "rounded numbers on. To check your numbers, write them in a JSON file with the keys `Z`, `A`, `C`, "
-        "`delta`, `dW`, `db`, `W_next`, `b_next` (lists per layer, one example per column) and run "
-        "`chainrule worksheet --check yours.json --against answers.json`."
+        f"rounded numbers on. {CHECK}"
     )
 
 

@@ -15,6 +15,10 @@ per column, δ^l = ∂C/∂Z^l of the cost averaged over the m examples):
 engine, builds the cost with its record's loss on Values (:mod:`nn.losses`), calls ``backward()`` and takes
 one step of ``nn.optim.SGD``; every z, a, C, δ (the gradient of each neuron's
 stored z), ∂C/∂W, ∂C/∂b and updated parameter must agree with the equations'.
+With a softmax output (cross-entropy) the MLP's output layer is linear, its
+outputs the logits, and the cost's loss on Values takes them, as training
+does; a^L is softmax on Values of the logits
+(:func:`nn.analytic.engine.batch_cost`).
 A disagreement raises :class:`EngineDisagreement`: no sheet is written from
 numbers only one method produced. :func:`worked_solution` does both.
 """
@@ -30,9 +34,11 @@ import numpy as np
 from autograd import Value
 from chainrule.worksheet.problem import Problem
 from nn.analytic import backpropagate, cost_value
+from nn.analytic.engine import batch_cost
 from nn.costs import lookup_cost
 from nn.layers import MLP
 from nn.optim import SGD
+from nn.softmax import array_activation
 
 Array = np.ndarray
 
@@ -90,19 +96,15 @@ def solve(problem: Problem) -> Solution:
 
 
 def model_of(problem: Problem) -> MLP:
-    """The problem's network as an ``nn.MLP`` with its given weights and biases."""
+    """The problem's network as an ``nn.MLP`` with its given weights and biases
+    (a linear output layer, the logits, under a softmax output)."""
+    output = problem.activations[-1]
     return MLP.from_weights(
         [W.tolist() for W in problem.W],
         [b.tolist() for b in problem.b],
         activation=list(problem.activations[:-1]),
-        output_activation=problem.activations[-1],
+        output_activation=output if array_activation(output).elementwise else "linear",
     )
-
-
-def _engine_cost(outputs: list[list[Value]], Y: Array, cost: str) -> Value:
-    """C of the batch: the cost's loss on Values (its record's ``function``, from :mod:`nn.losses`)."""
-    targets = [[float(y) for y in Y[:, i]] for i in range(Y.shape[1])]
-    return lookup_cost(cost).function(outputs, targets)
 
 
 def engine_numbers(problem: Problem) -> Solution:
@@ -116,7 +118,9 @@ def engine_numbers(problem: Problem) -> Solution:
         zs.append([[n.z for n in layer.neurons] for layer in model.layers])  # type: ignore[misc]
         acts.append([[n.a for n in layer.neurons] for layer in model.layers])  # type: ignore[misc]
     model.zero_grad()
-    C = _engine_cost(outputs, problem.Y, problem.cost)
+    C, a_L, _ = batch_cost(outputs, problem.Y, lookup_cost(problem.cost), problem.activations[-1])
+    for i in range(problem.m):
+        acts[i][-1] = a_L[i]  # the softmax's a^L (the neurons' own a is z^L)
     C.backward()
 
     def per_layer(values: list[list[list[Value]]], part: str) -> list[Array]:

@@ -4,11 +4,13 @@ r"""The solution step by step, in the curriculum's notation, with the numbers su
 :class:`Step` objects, in the order a student computes them:
 
 1. the forward pass, layer by layer: z^l_j = Σ_k w^l_jk a^{l-1}_k + b^l_j,
-   then a^l_j = f_l(z^l_j) (a^0 = x);
+   then a^l_j = f_l(z^l_j) (a^0 = x); a softmax output layer takes all of the
+   layer's z: a^L_j = exp(z^L_j) / Σ_k exp(z^L_k);
 2. the cost C;
 3. BP1, the error of the output layer: δ^L_j = ∂C/∂a^L_j · f_L′(z^L_j)
    (for a cost paired with its output activation, the pair's δ^L: for bce on a
-   sigmoid output σ′ cancels, δ^L_j = (a^L_j - y_j)/m);
+   sigmoid output σ′ cancels, and for cross-entropy on a softmax output the
+   Jacobian does, δ^L_j = (a^L_j - y_j)/m);
 4. BP2 for l = L-1, ..., 1: δ^l_j = (Σ_k w^{l+1}_kj δ^{l+1}_k) · f_l′(z^l_j);
 5. for l = L, ..., 1: BP3, ∂C/∂b^l_j = Σ_i δ^l_{j,i}, and BP4,
    ∂C/∂w^l_jk = Σ_i a^{l-1}_{k,i} δ^l_{j,i};
@@ -35,6 +37,7 @@ from chainrule.worksheet.forward_steps import cost_step, forward_steps
 from chainrule.worksheet.notation import Notation, Section
 from chainrule.worksheet.problem import Problem
 from chainrule.worksheet.solution import Solution
+from nn.softmax import array_activation
 
 
 def worked_steps(problem: Problem, solution: Solution) -> list[Section]:
@@ -45,11 +48,16 @@ def worked_steps(problem: Problem, solution: Solution) -> list[Section]:
     sections = []
     for l in range(1, L + 1):
         name = problem.activations[l - 1]
+        then = (
+            f"then applies f = {name}."
+            if array_activation(name).elementwise
+            else f"then the {name} of the whole layer's z turns them into the probabilities of the "
+            f"{problem.sizes[l]} classes: each a^{l}_j is exp(z^{l}_j) over the sum of every exp(z^{l}_k)."
+        )
         sections.append(
             Section(
                 f"Forward pass, layer {l}",
-                f"Each neuron j of layer {l} sums its weighted inputs and its bias, then applies f = {name}."
-                + per_example,
+                f"Each neuron j of layer {l} sums its weighted inputs and its bias, {then}" + per_example,
                 section_formulas(name, l, derivative=False),
                 tuple(forward_steps(n, l)),
             )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.worksheet.markup import Call, Frac, Num, Op, Row, Sym, Text
-from nn.activations import ACTIVATIONS
+from nn.softmax import array_activation
 
 
 class Typesetter:
@@ -48,7 +48,7 @@ class Typesetter:
 
     def apply(self, name: str, z: Row) -> Row:
         """Activation ``name`` of z: ``symbol(z)``, or its value at :attr:`z_value`."""
-        record = ACTIVATIONS[name]
+        record = array_activation(name)
         if self.z_value is None:
             return (Call(record.symbol, z),)
         value = float(record.f_array(np.array(self.z_value), np))

@@ -26,7 +26,10 @@ the curriculum's sections:
 Every name below can be imported from ``nn.analytic`` directly. The costs
 (``cost=``) are the records of :data:`nn.costs.COSTS` with an array form
 (:func:`nn.costs.array_costs`), the activations those of
-:data:`nn.activations.ACTIVATIONS`.
+:data:`nn.activations.ACTIVATIONS`, and a softmax output layer
+(:data:`nn.softmax.SOFTMAX`) over a model's linear output, for
+``cost="cross_entropy"`` (one output per class) or as
+``output_activation="softmax"`` with any other cost (:func:`network_for`).
 """
 
 from nn.activations import ACTIVATIONS
@@ -43,6 +46,7 @@ from nn.analytic.equations import (
     cost_gradient,
     cost_value,
     forward,
+    network_for,
     output_error,
     per_example_weight_gradients,
 )
@@ -67,6 +71,7 @@ __all__ = [
     "engine_gradients",
     "finite_difference_gradients",
     "forward",
+    "network_for",
     "output_error",
     "per_example_weight_gradients",
     "random_batch",

@@ -2,7 +2,9 @@ r"""A batch for the equations: ONE EXAMPLE PER COLUMN, checked before anything i
 
 ``X`` is (n_0, m) and ``Y`` is (n_L, m): column i is example i. Data sets and
 ``nn.fit`` store one example per row; transpose at the boundary,
-``X = np.array(rows).T``.
+``X = np.array(rows).T``. For a cost with one-hot targets (cross_entropy: one
+output per class), ``Y`` is (K, m) one-hot columns or a vector of the m
+class indices.
 """
 
 from __future__ import annotations
@@ -50,10 +52,14 @@ def _finite_array(values: object, what: str, shape_hint: str) -> Array:
     return array
 
 
-def check_batch(model: MLP, X: object, Y: object, caller: str = "compare") -> tuple[Array, Array]:
+def check_batch(
+    model: MLP, X: object, Y: object, caller: str = "compare", cost: str | None = None
+) -> tuple[Array, Array]:
     r"""``(X, Y)`` as float arrays of shapes (n_0, m) and (n_L, m), every entry finite.
 
-    A 1-D ``Y`` of m targets is read as one output (shape (1, m)).
+    A 1-D ``Y`` of m targets is read as one output (shape (1, m)), or, for a
+    ``cost`` with one-hot targets (cross_entropy), as the m class indices
+    (:meth:`nn.costs.CostArrays.target_columns`).
 
     Raises:
         TypeError: ``model`` is not an ``nn.MLP``.
@@ -63,15 +69,17 @@ def check_batch(model: MLP, X: object, Y: object, caller: str = "compare") -> tu
     check_model(model, caller)
     X = _finite_array(X, "X", "(n_0, m)")
     Y = _finite_array(Y, "Y", "(n_L, m)")
-    if Y.ndim == 1:
-        Y = Y.reshape(1, -1)
+    n_L = model.sizes[-1]
+    if cost is None:
+        Y = Y.reshape(1, -1) if Y.ndim == 1 else Y
+    else:
+        Y = lookup_cost(cost, arrays=True).on_arrays().target_columns(Y, n_L, np)
     if X.ndim != 2 or X.shape[0] != model.nin:
         transposed = X.ndim == 2 and X.shape[1] == model.nin
         raise ValueError(
             f"X must have shape (n_0, m) = ({model.nin}, m), one example per COLUMN; got "
             f"{X.shape}" + (" (one example per row? pass X.T)" if transposed else "")
         )
-    n_L = model.sizes[-1]
     if Y.shape != (n_L, X.shape[1]):
         raise ValueError(f"Y must have shape (n_L, m) = ({n_L}, {X.shape[1]}), got {Y.shape}")
     return X, Y
@@ -79,7 +87,8 @@ def check_batch(model: MLP, X: object, Y: object, caller: str = "compare") -> tu
 
 def random_batch(model: MLP, m: int, cost: str, seed: int = 0) -> tuple[Array, Array]:
     """A seeded batch for ``model``: X ~ N(0, 1) of shape (n_0, m); Y as the cost's record draws
-    targets (:meth:`nn.costs.CostArrays.draw_targets`): labels 0 or 1 for bce, else U(0, 1).
+    targets (:meth:`nn.costs.CostArrays.draw_targets`): labels 0 or 1 for bce (both in each row
+    when m >= 2), one-hot columns for cross_entropy (every class when m >= n_L), else U(0, 1).
 
     Raises:
         ValueError: An unknown cost, or one without an array form.

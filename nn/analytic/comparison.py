@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nn.activations import ACTIVATIONS
 from nn.analytic.batch import check_batch
 from nn.analytic.conventions import DESCRIPTIONS
 from nn.analytic.engine import EngineGradients, engine_gradients
@@ -42,9 +41,11 @@ from nn.analytic.equations import (
     check_cost,
     cost_value,
     forward,
+    network_for,
     per_example_weight_gradients,
 )
 from nn.layers import MLP
+from nn.softmax import array_activation
 
 Array = np.ndarray
 
@@ -83,7 +84,7 @@ def _at_kink(net: Network, fp: ForwardPass, eps: float) -> bool:
     kinked layer across 0: |z^l| <= 10 eps (1 + max|a^{l-1}|) (10: room for the
     change in a^{l-1} itself)."""
     return any(
-        ACTIVATIONS[name].kink and bool(np.any(np.abs(Z) <= 10 * eps * (1 + np.max(np.abs(A_prev)))))
+        array_activation(name).kink and bool(np.any(np.abs(Z) <= 10 * eps * (1 + np.max(np.abs(A_prev)))))
         for name, Z, A_prev in zip(net.activations, fp.Z, fp.A)
     )
 
@@ -235,15 +236,19 @@ def compare(
     finite_differences: bool = True,
     analytic: list[LayerGradients] | None = None,
     convention: str = "averaged",
+    output_activation: str | None = None,
 ) -> Comparison:
     r"""Compare the scalar engine with the four equations (and finite differences) on one batch.
 
     Args:
         model: An ``nn.MLP`` whose layers use named activations.
         X: Inputs, shape (n_0, m): ONE EXAMPLE PER COLUMN, every entry finite.
-        Y: Targets, shape (n_L, m) (a 1-D array of m targets for one output).
+        Y: Targets, shape (n_L, m) (a 1-D array of m targets for one output;
+            for cross_entropy one-hot columns, or a vector of the m class indices).
         cost: A cost of :data:`nn.costs.COSTS` with an array form: ``"quadratic"``
-            (1/(2m)), ``"mse"`` (1/(m n_L)) or ``"bce"`` (sigmoid output), or one registered.
+            (1/(2m)), ``"mse"`` (1/(m n_L)), ``"bce"`` (sigmoid output) or
+            ``"cross_entropy"`` (softmax output over the model's linear output,
+            the logits; one output per class), or one registered.
         rtol: Tolerance of engine vs equations, relative to each quantity's largest entry.
         fd_rtol: Tolerance of central finite differences vs the engine, relative to
             each quantity's largest entry (their error is O(eps^2) plus rounding).
@@ -252,6 +257,9 @@ def compare(
         analytic: Gradients to use instead of :func:`backpropagate`'s (to test the tolerance).
         convention: How the delta rows are written: ``"averaged"``, δ^l = ∂C/∂Z^l,
             or ``"per_example"``, dZ^l = ∂L/∂Z^l = m δ^l (:mod:`nn.analytic.conventions`).
+        output_activation: ``"softmax"`` over the model's linear output for a cost
+            that does not bring it (the quadratic cost on a softmax output: BP1
+            goes through the softmax's Jacobian); None: the cost's or the model's.
 
     Returns:
         A :class:`Comparison`; ``print`` it for the table.
@@ -265,11 +273,11 @@ def compare(
     check_cost(cost)
     if convention not in ("averaged", "per_example"):
         raise ValueError(f"compare shows one convention, 'averaged' or 'per_example'; got {convention!r}")
-    X, Y = check_batch(model, X, Y, "compare")
-    net = Network.from_mlp(model)
+    X, Y = check_batch(model, X, Y, "compare", cost)
+    net = network_for(model, cost, output_activation)
     fp, computed = backpropagate(net, X, Y, cost)
     grads = computed if analytic is None else analytic
-    eng = engine_gradients(model, X, Y, cost)
+    eng = engine_gradients(model, X, Y, cost, output_activation)
     fd = finite_difference_gradients(net, X, Y, cost) if finite_differences else None
     at_kink = finite_differences and _at_kink(net, fp, FD_STEP)
     dz_scale = float(X.shape[1]) if convention == "per_example" else 1.0

@@ -42,7 +42,7 @@ from nn.analytic.conventions import (
     explain_factor,
 )
 from nn.analytic.engine import engine_gradients
-from nn.analytic.equations import Network, check_cost, forward
+from nn.analytic.equations import check_cost, forward, network_for
 from nn.layers import MLP
 
 Array = np.ndarray
@@ -113,11 +113,12 @@ class DerivationCheck:
         return text + (f"\n{self.note}" if self.note else "")
 
 
-def _engine_quantities(model: MLP, X: Array, Y: Array, cost: str) -> dict[str, Array]:
-    """The engine's dA{L}, and dZ{l}, dW{l}, db{l} for l = 1..L, by the names a formula returns."""
-    eng = engine_gradients(model, X, Y, cost)
+def _engine_quantities(model: MLP, X: Array, Y: Array, cost: str, output: str | None) -> dict[str, Array]:
+    """The engine's dA{L} (unless its graph has no a^L: softmax with cross-entropy), and
+    dZ{l}, dW{l}, db{l} for l = 1..L, by the names a formula returns."""
+    eng = engine_gradients(model, X, Y, cost, output)
     L = len(eng.dW)
-    expected: dict[str, Array] = {f"dA{L}": eng.dA_L}
+    expected: dict[str, Array] = {} if eng.dA_L is None else {f"dA{L}": eng.dA_L}
     for l in range(1, L + 1):
         expected[f"dZ{l}"] = eng.delta[l - 1]
         expected[f"dW{l}"] = eng.dW[l - 1]
@@ -137,7 +138,14 @@ def _checked_returns(returned: object, expected: Mapping[str, Array]) -> list[tu
     pairs = []
     for key, value in returned.items():
         if key not in expected:
-            raise ValueError(f"the formula returned {key!r}; expected names among: {', '.join(expected)}")
+            L = sum(1 for name in expected if name.startswith("dW"))
+            why = (
+                f" (dA{L} is not checked with a softmax output paired with cross-entropy: the engine's graph "
+                f"takes the logits z^{L} and has no a^{L} node; return dZ{L} = (A^{L} - Y)/m)"
+                if key == f"dA{L}"
+                else ""
+            )
+            raise ValueError(f"the formula returned {key!r}; expected names among: {', '.join(expected)}{why}")
         try:
             got = np.asarray(value, dtype=float)
         except (TypeError, ValueError) as error:
@@ -189,13 +197,16 @@ def check_derivation(
     convention: str = "auto",
     rtol: float = 1e-9,
     atol: float = 1e-12,
+    output_activation: str | None = None,
 ) -> DerivationCheck:
     r"""Check gradients computed by a hand-written formula against the engine.
 
     ``formula(d)`` receives a :class:`Derivation` (the batch's W, b, Z, A, Y)
     and returns a mapping from names to arrays, at least one of, for layers l = 1..L:
 
-    * ``"dA{L}"``: ∂C/∂A^L, shape (n_L, m) (only the last layer);
+    * ``"dA{L}"``: ∂C/∂A^L, shape (n_L, m) (only the last layer; not for
+      softmax with cross-entropy, whose graph takes the logits: there dZ{L}
+      = (A^L − Y)/m is the first quantity);
     * ``"dZ{l}"``: δ^l = ∂C/∂Z^l, shape (n_l, m);
     * ``"dW{l}"``: ∂C/∂W^l, shape (n_l, n_{l-1});
     * ``"db{l}"``: ∂C/∂b^l, shape (n_l, 1).
@@ -212,6 +223,10 @@ def check_derivation(
     In ``"auto"``, a formula right in neither convention is reported in the
     one in which more of its quantities agreed (the averaged one on a tie).
 
+    For ``cost="cross_entropy"`` the output layer is a softmax over the model's
+    linear output (its logits; ``d.A[L]`` holds the softmax, ``d.Y`` one-hot
+    columns); ``output_activation="softmax"`` puts one under another cost.
+
     Raises:
         TypeError: ``model`` is not an ``nn.MLP``, or the formula returns no mapping.
         ValueError: A bad batch, cost or convention; the formula returns
@@ -219,12 +234,12 @@ def check_derivation(
     """
     check_cost(cost)
     check_convention(convention)
-    X, Y = check_batch(model, X, Y, "check_derivation")
-    net = Network.from_mlp(model)
+    X, Y = check_batch(model, X, Y, "check_derivation", cost)
+    net = network_for(model, cost, output_activation)
     fp = forward(net, X)
     m = X.shape[1]
     derivation = Derivation(net.Ws, net.bs, fp.Z, fp.A, Y, m, net.activations)
-    averaged = _engine_quantities(model, X, Y, cost)
+    averaged = _engine_quantities(model, X, Y, cost, output_activation)
     pairs = _checked_returns(formula(derivation), averaged)
     if convention == "auto":
         return _auto(pairs, averaged, m, rtol, atol)

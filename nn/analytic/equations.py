@@ -37,6 +37,15 @@ is twice the first, and so is every gradient.
 
 f and f' of each layer come from the activation registry
 (:data:`nn.activations.ACTIVATIONS`: ``f_array``, ``df_array``).
+
+A softmax output layer (:data:`nn.softmax.SOFTMAX`, a function of the
+whole layer) is the last entry of ``Network.activations``; the MLP itself has
+a linear output (its z^L are the logits), as ``nn`` trains with softmax, and
+:func:`network_for` puts the softmax on top, from the cost's record
+(cross_entropy) or as asked (``output_activation="softmax"``). BP1 is then
+the pair's δ^L = (A^L − Y)/m for cross-entropy, and for any other cost goes
+through the softmax's Jacobian J_i (∂a_j/∂z_k = a_j (δ_jk − a_k)) one example
+at a time: δ^L_i = J_iᵀ ∇_a C_i (J is symmetric, so also J_i ∇_a C_i).
 """
 
 from __future__ import annotations
@@ -48,8 +57,10 @@ import numpy as np
 from nn.activations import ACTIVATIONS, registered
 from nn.costs import Cost, CostArrays, lookup_cost
 from nn.layers import MLP
+from nn.softmax import array_activation
 
 Array = np.ndarray
+
 
 def check_cost(cost: object) -> Cost:
     """The record of ``cost``, a cost with an array side, else a ValueError listing them."""
@@ -89,6 +100,14 @@ class Network:
     bs: list[Array]
     activations: list[str]
     has_bias: bool = True
+
+    def __post_init__(self) -> None:
+        for l, name in enumerate(self.activations[:-1], start=1):
+            if not array_activation(name).elementwise:
+                raise ValueError(
+                    f"layer {l} has activation {name!r}, a function of the whole layer: "
+                    "it is only an output layer (layer L)"
+                )
 
     @classmethod
     def from_mlp(cls, model: MLP) -> Network:
@@ -139,19 +158,57 @@ def forward(net: Network, X: Array) -> ForwardPass:
     A: list[Array] = [X]
     for W, b, name in zip(net.Ws, net.bs, net.activations):
         Z.append(W @ A[-1] + b)  # b (n_l, 1) broadcast across the m columns
-        A.append(ACTIVATIONS[name].f_array(Z[-1], np))
+        A.append(array_activation(name).f_array(Z[-1], np))
     return ForwardPass(Z, A)
 
 
+def network_for(model: MLP, cost: str, output_activation: str | None = None) -> Network:
+    r"""The model as the matrices the equations use with ``cost``, its output layer included.
+
+    A layer-wise output (softmax) goes on top of the model's linear output
+    layer, whose z^L are then the logits: the cost's (cross_entropy's
+    ``arrays.output``) or ``output_activation``.
+
+    Raises:
+        ValueError: ``output_activation`` is not layer-wise, or the model's
+            output layer is not linear under one; an output the cost cannot take.
+    """
+    record = check_cost(cost)
+    net = Network.from_mlp(model)
+    output = output_activation or record.on_arrays().output
+    if output is not None:
+        layer = array_activation(output)
+        if layer.elementwise:
+            raise ValueError(
+                f"output_activation={output!r} is elementwise: give it to the MLP "
+                "(output_activation is for a function of the whole layer, softmax)"
+            )
+        if net.activations[-1] != "linear":
+            raise ValueError(
+                f"a {layer.name} output goes over the logits z^L of a linear output layer, but the "
+                f"model's output layer is {net.activations[-1]!r}: build it with output_activation='linear'"
+            )
+        net.activations[-1] = layer.name
+    record.check_output(net.activations[-1])
+    return net
+
+
 def output_error(net: Network, fp: ForwardPass, Y: Array, cost: str) -> Array:
-    r"""BP1: δ^L = ∇_A C ⊙ f_L'(Z^L), or the pair's simplified δ^L (sigmoid + bce: (A^L - Y)/m)."""
+    r"""BP1: δ^L = ∇_A C ⊙ f_L'(Z^L), or the pair's simplified δ^L (sigmoid + bce, softmax +
+    cross-entropy: (A^L - Y)/m); for a layer-wise output (softmax) with another cost,
+    δ^L_i = J_iᵀ ∇_a C_i with the Jacobian J_i of example i."""
     record = check_cost(cost)
     arrays = _arrays(cost)
     A_L, Z_L, output = fp.A[-1], fp.Z[-1], net.activations[-1]
     if record.pairs_with(output) and arrays.paired_delta is not None:
         return arrays.paired_delta(A_L, Y, np) / A_L.shape[1]
     record.check_output(output)
-    return arrays.gradient(A_L, Y, np) * ACTIVATIONS[output].df_array(Z_L, np)
+    f = array_activation(output)
+    gradient = arrays.gradient(A_L, Y, np)
+    if f.elementwise or f.jacobian_array is None:
+        return gradient * f.df_array(Z_L, np)
+    J = f.jacobian_array(Z_L, np)  # J[i, j, k] = ∂a_j/∂z_k of example i
+    return np.einsum("ijk,ji->ki", J, gradient)  # δ_{k,i} = Σ_j J[i, j, k] ∂C/∂a_{j,i}
 
 
 def backpropagate(net: Network, X: Array, Y: Array, cost: str) -> tuple[ForwardPass, list[LayerGradients]]:
@@ -170,7 +227,7 @@ def backpropagate(net: Network, X: Array, Y: Array, cost: str) -> tuple[ForwardP
         nabla_b = delta.sum(axis=1, keepdims=True)  # BP3: row sums of δ^l
         grads.append(LayerGradients(delta, nabla_w, nabla_b))
         if l > 1:
-            f_prime = ACTIVATIONS[net.activations[l - 2]].df_array(fp.Z[l - 2], np)
+            f_prime = array_activation(net.activations[l - 2]).df_array(fp.Z[l - 2], np)
             delta = (net.Ws[l - 1].T @ delta) * f_prime  # BP2: ((W^l)^T δ^l) ⊙ f'(Z^{l-1})
     grads.reverse()
     return fp, grads

@@ -1,0 +1,47 @@
+"""The worked examples several test files share: the lecture's graphs and the textbook's network.
+
+Each graph is built by hand and returned after ``backward()``; its numbers are
+the lecture's, derived by hand in the tests that use them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from autograd import Value
+
+TEXTBOOK = Path(__file__).parent / "data" / "worksheet_textbook_given.json"
+"""The widely used hand-worked 2-2-2 example (w1 = 0.15, ..., targets 0.01 and 0.99), as a given file."""
+
+
+def lecture_graph() -> dict[str, Value]:
+    """L = (a*b + c) * f with a=2, b=-3, c=10, f=-2, after backward."""
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c, f = Value(10.0, label="c"), Value(-2.0, label="f")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    L.backward()
+    return dict(a=a, b=b, c=c, f=f, e=e, d=d, L=L)
+
+
+def tanh_neuron() -> dict[str, Value]:
+    """The lecture's neuron o = tanh(x1*w1 + x2*w2 + b), after backward."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1*w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2*w2"
+    s = x1w1 + x2w2
+    s.label = "x1*w1 + x2*w2"
+    n = s + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    o.backward()
+    return dict(x1=x1, x2=x2, w1=w1, w2=w2, b=b, x1w1=x1w1, x2w2=x2w2, s=s, n=n, o=o)
