@@ -214,13 +214,12 @@ def _div_partials(out: Any, x: Any, y: Any) -> tuple[Any, Any]:
 
 
 def _weighted_sum_forward(*operands: float) -> float:
-    """Σ_k w_k a_k (+ b): operands are (w_1, ..., w_n, a_1, ..., a_n), then b when their count is odd."""
+    """b + Σ_k w_k a_k: operands are (w_1, ..., w_n, a_1, ..., a_n), then b when their count is odd."""
     n = len(operands) // 2
-    if not n:
-        return operands[0]
-    # a left fold, as w_1 a_1 + w_2 a_2 + ... + b written out (same rounding)
-    z = reduce(add, map(mul, operands[:n], operands[n : 2 * n]))
-    return z + operands[-1] if len(operands) % 2 else z
+    # micrograd's order: a left fold from the bias, as sum((w*a for ...), b) (same rounding);
+    # from 0.0 without a bias, as Python's sum
+    start = operands[-1] if len(operands) % 2 else 0.0
+    return reduce(add, map(mul, operands[:n], operands[n : 2 * n]), start)
 
 
 def _weighted_sum_partials(out: Any, *operands: Any) -> tuple:
@@ -230,8 +229,8 @@ def _weighted_sum_partials(out: Any, *operands: Any) -> tuple:
 
 
 def _sum_forward(*operands: float) -> float:
-    total = operands[0]  # a left fold, as x_1 + x_2 + ... written out
-    for x in operands[1:]:
+    total = 0.0  # a left fold from 0, as Python's sum(xs) of Values written out
+    for x in operands:
         total += x
     return total
 
@@ -368,10 +367,10 @@ DIV = row("div", "/", 2, _div_forward,
           r"x / y, ZeroDivisionError at y = 0;  d/dx = 1/y, d/dy = -(x/y)/y", method=False)
 SUM = row("sum", "sum", None, _sum_forward,
           lambda out, *xs: (1.0,) * len(xs),
-          r"Σ_i x_i, left to right, one node for any number of terms;  ∂/∂x_i = 1", method=False)
+          r"Σ_i x_i, left to right from 0 (as Python's sum), one node for any number of terms;  ∂/∂x_i = 1", method=False)
 WEIGHTED_SUM = row("weighted_sum", "Σ", None, _weighted_sum_forward,
                    _weighted_sum_partials,
-                   r"a neuron's z = Σ_k w_k a_k + b, operands (w_1, ..., w_n, a_1, ..., a_n, b) (b optional);  "
+                   r"a neuron's z = b + Σ_k w_k a_k, summed from b (micrograd's order), operands (w_1, ..., w_n, a_1, ..., a_n, b) (b optional);  "
                    r"∂z/∂w_k = a_k, ∂z/∂a_k = w_k, ∂z/∂b = 1", method=False)
 POW = row("pow", "**", 2, _pow_forward,
           _pow_partials,
@@ -421,3 +420,92 @@ ABS = row("abs", "abs", 1, abs,
           lambda out, x: (_sign(x),),
           r"|x|;  d/dx |x| = sign x (0 at x = 0, as PyTorch)")
 # fmt: on
+
+
+# ---------------------------------------------------------------------------
+# Rows added at run time.
+# ---------------------------------------------------------------------------
+
+REGISTERED: dict[str, Op] = {}
+"""The rows added by :func:`register` (every other row is the built-in table above)."""
+
+ON_CHANGE: list[Callable[[Op, bool], None]] = []
+"""Called as ``f(op, added)`` when :func:`register` adds a row (``added`` True) or
+:func:`unregister` removes one; ``autograd.value`` keeps the ``Value`` methods in step."""
+
+
+def register(
+    name: str,
+    forward: Callable[..., float],
+    partials: Callable[..., tuple],
+    doc: str = "",
+    *,
+    arity: int = 1,
+    symbol: str | None = None,
+) -> Op:
+    r"""Add an operation to the table at run time; it becomes the ``Value`` method ``name``.
+
+    The row works as the built-in ones do: ``x.name()`` (``a.name(b, ...)`` for
+    ``arity`` operands, numbers lifted to constants) records one node; drawings
+    show ``symbol``; ``backward()``, ``backward(create_graph=True)``, replay
+    (:func:`autograd.trace`), copying and pickling use its rules. Registering
+    a name again replaces the row registered before (a notebook cell can be run
+    twice); a built-in row cannot be replaced.
+
+    Example (the cube, d/dx x^3 = 3x^2)::
+
+        ops.register("cube", lambda x: x**3, lambda out, x: (3.0 * x * x,), "x^3;  d/dx = 3x^2")
+        Value(2.0).cube()          # Value(data=8.0, ...)
+
+    Args:
+        name: The method's name (a Python identifier not starting with ``_``).
+        forward: ``forward(*operand_floats) -> float``.
+        partials: ``partials(out, *operands) -> tuple``, one local derivative
+            per operand. Write it with arithmetic and the dual functions of this
+            module (:func:`exp`, :func:`log`, ...) so that it also works on
+            Values (gradients of gradients).
+        doc: The mathematics in one line (the method's docstring).
+        arity: The number of Value operands (at least 1).
+        symbol: What a drawing shows (default: ``name``).
+
+    Raises:
+        ValueError: A name that is not an identifier, a built-in row, or a
+            name ``Value`` already has for something else; an arity below 1.
+        TypeError: ``forward`` or ``partials`` is not callable.
+    """
+    if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
+        raise ValueError(f"register: name must be a Python identifier not starting with _, got {name!r}")
+    if name in OPS and name not in REGISTERED:
+        raise ValueError(f"register: {name!r} is a built-in operation of the table; choose another name")
+    if not callable(forward) or not callable(partials):
+        raise TypeError("register: forward and partials must be functions (see autograd.ops.Op)")
+    if isinstance(arity, bool) or not isinstance(arity, int) or arity < 1:
+        raise ValueError(f"register: arity must be an int >= 1, got {arity!r}")
+    if name in REGISTERED:
+        unregister(name)
+    op = row(name, symbol or name, arity, forward, partials, doc or name)
+    REGISTERED[name] = op
+    try:
+        for f in ON_CHANGE:
+            f(op, True)
+    except Exception:
+        _remove(op)
+        raise
+    return op
+
+
+def unregister(name: str) -> None:
+    """Remove a row added by :func:`register` (and its ``Value`` method)."""
+    op = REGISTERED.get(name)
+    if op is None:
+        raise KeyError(f"unregister: {name!r} was not added by autograd.ops.register")
+    for f in ON_CHANGE:
+        f(op, False)
+    _remove(op)
+
+
+def _remove(op: Op) -> None:
+    del OPS[op.name], REGISTERED[op.name]
+    for key in (op.name, op.symbol):
+        if SYMBOLS.get(key) is op:
+            del SYMBOLS[key]
