@@ -72,9 +72,9 @@ def _pow_const_known(xs: tuple[float, ...], entry: str) -> str | None:
 
 
 def _weighted_sum(xs):
-    """Σ_k w_k a_k (+ b), the products folded left to right (floats or tensors)."""
+    """b + Σ_k w_k a_k, micrograd's order: the bias first (0 without one), then each product, left to right."""
     n = len(xs) // 2
-    return _fold([xs[k] * xs[k + n] for k in range(n)] + list(xs[2 * n :]))
+    return _fold(list(xs[2 * n :]) + [xs[k] * xs[k + n] for k in range(n)])
 
 
 @dataclass(frozen=True)
