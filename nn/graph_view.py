@@ -39,7 +39,6 @@ from autograd.render import draw_dot
 from nn.layers import Neuron
 from nn.module import Module
 
-
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _SYMBOLS = {"sigmoid": "σ"}
