@@ -145,7 +145,7 @@ MSE_SLIPS: dict[str, Callable[[Array, Array], Array]] = {
         lambda A, Y: 2 * (A - Y) / A.shape[1]),
     "the 1/(m n_L) of the mean is missing": (lambda A, Y: 2 * (A - Y)),
     "the 2 from differentiating a square is missing": (lambda A, Y: (A - Y) / A.size),
-    "has the wrong sign": (lambda A, Y: 2 * (Y - A) / A.size),
+    "the wrong sign: y - a where a - y is due": (lambda A, Y: 2 * (Y - A) / A.size),
 }
 
 

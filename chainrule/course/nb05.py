@@ -112,7 +112,8 @@ def _bp4_slips(ns: Namespace) -> dict[str, dict[str, Array]]:
             "dz2_dw2": A[2], "dW2": d2 @ A[2].T},
         "∂z/∂a^{l-1}_k = w^l_jk where ∂z/∂w^l_jk = a^{l-1}_k is due": {
             "dz2_dw2": np.repeat(Ws[1][:1, :].T, m, axis=1)},
-        "is transposed": {"dW2": A[1] @ d2.T},
+        "transposed: A^{l-1} (δ^l)^T where δ^l (A^{l-1})^T is due (row j receives, column k sends)": {
+            "dW2": A[1] @ d2.T},
         "one example's outer product, where the sum over the examples is due": {
             "dW2": d2[:, :1] @ A[1][:, :1].T, "db2": d2[:, :1]},
         "m times too small: the 1/m is applied twice": {"dW2": d2 @ A[1].T / m, "db2": d2.sum(axis=1, keepdims=True) / m},
@@ -121,7 +122,7 @@ def _bp4_slips(ns: Namespace) -> dict[str, dict[str, Array]]:
 
 @exercise("5.2", answers=("dz2_dw2", "dW2", "db2"), slips=slips_named(_bp4_slips, (
         "a^l where a^{l-1} is due", "∂z/∂a^{l-1}_k = w^l_jk where ∂z/∂w^l_jk = a^{l-1}_k is due",
-        "is transposed", "one example's outer product", "m times too small: the 1/m is applied twice"))
+        "transposed: A^{l-1} (δ^l)^T", "one example's outer product", "m times too small: the 1/m is applied twice"))
 )
 def _check_bp4(ns: Namespace) -> None:
     *_, m, delta = _exercise_network(ns)
