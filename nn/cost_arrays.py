@@ -1,8 +1,8 @@
 r"""A cost on arrays: :class:`CostArrays`, the array side of a record of :data:`nn.costs.COSTS`.
 
 One example per column (``A`` and ``Y`` of shape (n_L, m)): a cost is the
-mean of the examples' losses, C = (1/m) Σ_i L_i, and its record gives L_i,
-∂L_i/∂a_i, the pair's δ^L when it pairs with its output layer, how the
+mean of the examples' losses, C = (1/m) Σ_i ℓ_i, and its record gives L_i,
+∂ℓ_i/∂a_i, the pair's δ^L when it pairs with its output layer, how the
 worksheet writes it, and how its targets are drawn and read (labels, one-hot
 columns). See :mod:`nn.costs` for the built-in ones. Array functions take the
 array module ``xp`` (NumPy) as an argument and typesetting functions the
@@ -29,7 +29,7 @@ class CostArrays:
     Attributes:
         batch: The batch convention, as help texts write it: ``"1/(2m)"``, ``"1/(m n_L)"``, ``"1/m"``.
         example_loss: ``example_loss(A, Y, xp)``, the m losses L_i, shape (m,).
-        example_gradient: ``example_gradient(A, Y, xp)``, ∂L_i/∂a_i, shape (n_L, m)
+        example_gradient: ``example_gradient(A, Y, xp)``, ∂ℓ_i/∂a_i, shape (n_L, m)
             (the per-example convention's dA; ∇_A C is it divided by m).
         words: The cost in words and symbols, for the sheet.
         typeset_coefficient: ``(t, m, n_L) -> Row``, the factor in front of Σ (``1/(2m)``, ``−1/m``).
@@ -38,7 +38,7 @@ class CostArrays:
             BP1 multiplies by f′; when the cost pairs with the output activation,
             δ^L_j itself (no f′ follows).
         terms_per_row: Terms of the sum on one line of the sheet.
-        paired_delta: ``paired_delta(A, Y, xp)``, ∂L_i/∂z_i when the output
+        paired_delta: ``paired_delta(A, Y, xp)``, ∂ℓ_i/∂z_i when the output
             activation is the record's ``output_activation`` (the simplified
             δ^L, times m); None when the cost takes any output activation with BP1.
         paired_words: What happens in the pair, for the sheet ("the σ′ of f′ cancels ...").
@@ -71,11 +71,11 @@ class CostArrays:
     one_hot: bool = False
 
     def value(self, A: Any, Y: Any, xp: Any) -> float:
-        """C = (1/m) Σ_i L_i of the batch."""
+        """C = (1/m) Σ_i ℓ_i of the batch."""
         return float(xp.mean(self.example_loss(A, Y, xp)))
 
     def gradient(self, A: Any, Y: Any, xp: Any) -> Any:
-        """∇_A C = ∂L_i/∂a_i / m, shape (n_L, m)."""
+        """∇_A C = ∂ℓ_i/∂a_i / m, shape (n_L, m)."""
         return self.example_gradient(A, Y, xp) / A.shape[1]
 
     def draw_targets(self, rng: Any, shape: tuple[int, int], low: float, high: float, xp: Any) -> Any:

@@ -15,10 +15,10 @@ worksheets all read the same record:
 The array side is written per example, with ONE EXAMPLE PER COLUMN (``A`` and
 ``Y`` of shape (n_L, m)): a cost is the mean of the examples' losses,
 
-    C = (1/m) Σ_i L_i,                       ∇_A C = (1/m) ∂L_i/∂a_i (column i),
+    C = (1/m) Σ_i ℓ_i,                       ∇_A C = (1/m) ∂ℓ_i/∂a_i (column i),
 
 ========== ============================== ===================== =====================
-name       L_i                            batch convention      ∂L_i/∂a_i
+name       ℓ_i                            batch convention      ∂ℓ_i/∂a_i
 ========== ============================== ===================== =====================
 quadratic  ½ ||y_i − a_i||²               1/(2m) Σ_i ||…||²     a_i − y_i
 mse        (1/n_L) Σ_j (y_ji − a_ji)²     1/(m n_L) Σ_i Σ_j     2 (a_i − y_i) / n_L
@@ -29,8 +29,8 @@ entropy    (y_i one-hot, a_i a softmax)
 
 A cost may pair with its output activation: then BP1 is not ∇_a C ⊙ f′(z^L)
 but the simplified δ^L of the pair (``paired_delta``): for bce on a sigmoid
-output, σ′ cancels and ∂L_i/∂z_i = a_i − y_i. The pair is given as a whole
-(L_i as a function of z_i), so an output activation that is not elementwise
+output, σ′ cancels and ∂ℓ_i/∂z_i = a_i − y_i. The pair is given as a whole
+(ℓ_i as a function of z_i), so an output activation that is not elementwise
 (a softmax, whose Jacobian is not diagonal) fits the same record: its cost
 gives the pair's δ^L and BP1 never needs f′.
 
@@ -215,7 +215,7 @@ QUADRATIC = CostArrays(
     "1/(2m)",
     lambda A, Y, xp: 0.5 * xp.sum((A - Y) ** 2, axis=0),
     lambda A, Y, xp: A - Y,
-    "the quadratic cost C = 1/(2m) Σ_i ||y_i − a^L_i||², averaged over the m examples",
+    "the quadratic cost C = 1/(2m) Σ_i ||y_i − a^ℓ_i||², averaged over the m examples",
     lambda t, m, n_L: _one_over(t, 2 * m),
     _square_term,
     lambda t, a, y, m, n_L: _over_m(t, _difference(t, a, y), m),
@@ -235,7 +235,7 @@ BCE = CostArrays(
     "1/m",
     _bce_example_loss,
     lambda A, Y, xp: (A - Y) / (A * (1.0 - A)),
-    "the binary cross-entropy C = −1/m Σ_i [y_i ln a^L_i + (1 − y_i) ln(1 − a^L_i)]",
+    "the binary cross-entropy C = −1/m Σ_i [y_i ln a^ℓ_i + (1 − y_i) ln(1 − a^ℓ_i)]",
     lambda t, m, n_L: (t.Op("−"), *_one_over(t, m)),
     _bce_term,
     lambda t, a, y, m, n_L: _over_m(t, _difference(t, a, y), m),  # δ^L: σ′ cancels

@@ -61,7 +61,7 @@ def test_check_in_the_per_example_convention_shows_dz_m_times_larger_and_agrees(
     out = capsys.readouterr().out
     assert status == 0
     assert "activation swish,tanh, output sigmoid" in out
-    assert "dZ = ∂L/∂Z per example, m = 4 times ∂C/∂Z" in out and "all three agree" in out
+    assert "dZ = ∂ℓ/∂Z per example, m = 4 times ∂C/∂Z" in out and "all three agree" in out
 
 
 @pytest.mark.parametrize("convention", ["averaged", "per_example"])

@@ -1,4 +1,4 @@
-"""check_derivation in both conventions for dZ: averaged (∂C/∂Z, 1/m inside) and per example (∂L/∂Z, 1/m in dW, db)."""
+"""check_derivation in both conventions for dZ: averaged (∂C/∂Z, 1/m inside) and per example (∂ℓ/∂Z, 1/m in dW, db)."""
 
 import numpy as np
 import pytest
@@ -69,7 +69,7 @@ def test_the_per_example_pseudocode_checked_as_averaged_stops_at_dz3_and_names_t
     check = check_derivation(pseudocode, model, X, Y, "bce", convention="averaged")
     assert not check.ok and check.key == "dZ3" and check.index == (0, 0)
     assert check.got == pytest.approx(16 * check.expected, rel=1e-12)
-    assert "dZ3 is m = 16 times the engine's ∂C/∂Z3: it is the per-example ∂L/∂Z3" in check.note
+    assert "dZ3 is m = 16 times the engine's ∂C/∂Z3: it is the per-example ∂ℓ/∂Z3" in check.note
     assert "convention='per_example'" in str(check)
 
 
@@ -174,7 +174,7 @@ def test_compare_shows_the_delta_rows_in_the_per_example_convention_m_times_larg
     assert averaged.rows[0].max_abs == pytest.approx(1e-3, rel=1e-9)
     assert per_example.rows[0].max_abs == pytest.approx(6e-3, rel=1e-9)
     assert [r.max_abs for r in per_example.rows[1:3]] == [r.max_abs for r in averaged.rows[1:3]]  # dC/dW, dC/db
-    assert "delta rows: dZ = ∂L/∂Z per example, m = 6 times ∂C/∂Z" in str(per_example)
+    assert "delta rows: dZ = ∂ℓ/∂Z per example, m = 6 times ∂C/∂Z" in str(per_example)
     assert "delta rows" not in str(averaged)
     with pytest.raises(ValueError, match="compare shows one convention"):
         compare(model, X, Y, "bce", convention="auto")

@@ -207,7 +207,7 @@ def test_check_derivation_names_the_factor_of_a_softmax_slip(batch):
     model, X, Y = batch
     per_example_as_averaged = check_derivation(pair_per_example, model, X, Y, "cross_entropy", convention="averaged")
     assert not per_example_as_averaged.ok and per_example_as_averaged.key == "dZ2"
-    assert "m = 5 times the engine's ∂C/∂Z2: it is the per-example ∂L/∂Z2" in per_example_as_averaged.note
+    assert "m = 5 times the engine's ∂C/∂Z2: it is the per-example ∂ℓ/∂Z2" in per_example_as_averaged.note
 
     def y_minus_a(d):
         return {"dZ2": (d.Y - d.A[2]) / d.m}

@@ -10,7 +10,7 @@ because z was wrong is consistent with that z, and the report names z.
 
 Conventions (:mod:`nn.analytic.conventions`): δ may be written averaged (the
 sheet's: δ = ∂C/∂z with the 1/m inside, ∂C/∂W = δ Aᵀ) or per example
-(δ = ∂L/∂z of each example's loss, ∂C/∂W = (1/m) δ Aᵀ); both give the same
+(δ = ∂ℓ/∂z of each example's loss, ∂C/∂W = (1/m) δ Aᵀ); both give the same
 ∂C/∂W and ∂C/∂b. ``convention="auto"`` (the default) checks both and reports
 the one the file is right in (or, when right in neither, the one in which it
 got further; the averaged on a tie), and says which it found.

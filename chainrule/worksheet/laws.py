@@ -13,7 +13,7 @@ numbers: the student's where given, the answer key's elsewhere.
     step      W^l - η ∂C/∂W^l,  b^l - η ∂C/∂b^l (b^l when the biases are fixed)
 
 in one of the two conventions of :mod:`nn.analytic.conventions`: averaged
-(δ = ∂C/∂Z with the 1/m inside, s = 1) or per example (δ = ∂L/∂Z of each
+(δ = ∂C/∂Z with the 1/m inside, s = 1) or per example (δ = ∂ℓ/∂Z of each
 example's own loss, m times as large, and s = 1/m). BP2 is linear in δ, so it
 is the same law in both.
 

@@ -20,7 +20,7 @@ the curriculum's sections:
 * :mod:`nn.analytic.derivation`: :func:`check_derivation`, a gradient
   formula derived by hand checked against the engine, entry by entry;
 * :mod:`nn.analytic.conventions`: the two conventions for dZ over a batch,
-  averaged (dZ = ∂C/∂Z, 1/m inside) and per example (dZ = ∂L/∂Z, the 1/m in
+  averaged (dZ = ∂C/∂Z, 1/m inside) and per example (dZ = ∂ℓ/∂Z, the 1/m in
   dW and db), which :func:`check_derivation` tells apart.
 
 Every name below can be imported from ``nn.analytic`` directly. The costs

@@ -125,7 +125,7 @@ class Comparison:
         cost: C from the engine; ``cost_analytic`` from the equations' forward pass.
         per_example_max_abs: max |Σ_i δ_i a_i^T - δ (A)^T| over layers (BP4 per example vs batch).
         convention: ``"averaged"``: the delta rows are δ^l = ∂C/∂Z^l (1/m inside);
-            ``"per_example"``: they are dZ^l = ∂L/∂Z^l = m δ^l (see
+            ``"per_example"``: they are dZ^l = ∂ℓ/∂Z^l = m δ^l (see
             :mod:`nn.analytic.conventions`). ∂C/∂W and ∂C/∂b are the same in both.
     """
 
@@ -153,7 +153,7 @@ class Comparison:
             f"{'max |engine - FD|':>18}  verdict",
         ]
         if self.convention == "per_example":
-            lines.insert(1, f"delta rows: dZ = ∂L/∂Z per example, m = {self.m} times ∂C/∂Z ({DESCRIPTIONS['per_example']})")
+            lines.insert(1, f"delta rows: dZ = ∂ℓ/∂Z per example, m = {self.m} times ∂C/∂Z ({DESCRIPTIONS['per_example']})")
         for r in self.rows:
             fd = "" if r.fd_max_abs is None else f"{r.fd_max_abs:.1e}"
             lines.append(
@@ -190,7 +190,7 @@ class _Tolerances:
     rtol: float
     fd_rtol: float
     fd_atol: float
-    dz_scale: float = 1.0  # m in the per-example convention: the delta rows show ∂L/∂Z = m ∂C/∂Z
+    dz_scale: float = 1.0  # m in the per-example convention: the delta rows show ∂ℓ/∂Z = m ∂C/∂Z
 
 
 def _rows(
@@ -256,7 +256,7 @@ def compare(
         finite_differences: Whether to run the (slow, 2 forward passes per parameter) third method.
         analytic: Gradients to use instead of :func:`backpropagate`'s (to test the tolerance).
         convention: How the delta rows are written: ``"averaged"``, δ^l = ∂C/∂Z^l,
-            or ``"per_example"``, dZ^l = ∂L/∂Z^l = m δ^l (:mod:`nn.analytic.conventions`).
+            or ``"per_example"``, dZ^l = ∂ℓ/∂Z^l = m δ^l (:mod:`nn.analytic.conventions`).
         output_activation: ``"softmax"`` over the model's linear output for a cost
             that does not bring it (the quadratic cost on a softmax output: BP1
             goes through the softmax's Jacobian); None: the cost's or the model's.

@@ -1,9 +1,9 @@
 r"""The two conventions for the error δ of a batch, and how a factor between two gradients is explained.
 
 The cost of a batch of m examples is the mean of the per-example losses,
-C = (1/m) Σ_i L_i (for the quadratic cost L_i = ½ ||y_i - a_i||², for the
-mean squared error L_i = (1/n_L) Σ_j (y_ij - ŷ_ij)², for binary cross-entropy
-L_i = -[y_i log ŷ_i + (1 - y_i) log(1 - ŷ_i)]). Texts write backpropagation
+C = (1/m) Σ_i ℓ_i (for the quadratic cost ℓ_i = ½ ||y_i - a_i||², for the
+mean squared error ℓ_i = (1/n_L) Σ_j (y_ij - ŷ_ij)², for binary cross-entropy
+ℓ_i = -[y_i log ŷ_i + (1 - y_i) log(1 - ŷ_i)]). Texts write backpropagation
 over a batch in one of two conventions, which differ by that 1/m:
 
 * averaged (the engine's, :mod:`nn.analytic.equations`): δ^l = dZ^l = ∂C/∂Z^l,
@@ -11,8 +11,8 @@ over a batch in one of two conventions, which differ by that 1/m:
 
       dZ^L = (A^L - Y)/m,   dW^l = dZ^l (A^{l-1})^T,   db^l = Σ_i dZ^l_{:,i};
 
-* per example (many course notes' pseudocode): dZ^l = ∂L/∂Z^l, column i the
-  derivative of example i's own loss L_i, which is m times the averaged one;
+* per example (many course notes' pseudocode): dZ^l = ∂ℓ/∂Z^l, column i the
+  derivative of example i's own loss ℓ_i, which is m times the averaged one;
   the 1/m is applied when the columns are summed into the parameters' gradients:
 
       dZ^L = A^L - Y,   dW^l = (1/m) dZ^l (A^{l-1})^T,   db^l = (1/m) Σ_i dZ^l_{:,i}.
@@ -37,7 +37,7 @@ CONVENTIONS = ("averaged", "per_example", "auto")
 
 DESCRIPTIONS = {
     "averaged": "averaged-cost convention: dZ = ∂C/∂Z with the 1/m inside, dW = dZ Aᵀ, db = Σ dZ",
-    "per_example": "per-example convention: dZ = ∂L/∂Z of each example's loss, dW = (1/m) dZ Aᵀ, db = (1/m) Σ dZ",
+    "per_example": "per-example convention: dZ = ∂ℓ/∂Z of each example's loss, dW = (1/m) dZ Aᵀ, db = (1/m) Σ dZ",
     "either": "dW and db only, or m = 1: the same in both conventions",
 }
 """One line per convention found, for reports."""
@@ -92,19 +92,19 @@ def _m_reasons(key: str, m: int, convention: str, dz_agreed: bool) -> tuple[str,
     of = key[1:]  # "Z3" of "dZ3"
     if convention_dependent(key) and convention == "averaged":
         return (
-            f"{key} is m = {m} times the engine's ∂C/∂{of}: it is the per-example ∂L/∂{of} (the per-example "
+            f"{key} is m = {m} times the engine's ∂C/∂{of}: it is the per-example ∂ℓ/∂{of} (the per-example "
             "convention, with the 1/m applied in dW and db); check it with convention='per_example' or 'auto'",
             f"{key} is 1/m = 1/{m} of the engine's ∂C/∂{of}: the 1/m is applied twice",
         )
     if convention_dependent(key):
         return (
-            f"{key} is m = {m} times the per-example ∂L/∂{of}: an extra factor m",
-            f"{key} is 1/m = 1/{m} of the per-example ∂L/∂{of}: it is the averaged ∂C/∂{of} (1/m inside dZ); "
+            f"{key} is m = {m} times the per-example ∂ℓ/∂{of}: an extra factor m",
+            f"{key} is 1/m = 1/{m} of the per-example ∂ℓ/∂{of}: it is the averaged ∂C/∂{of} (1/m inside dZ); "
             "check it with convention='averaged' or 'auto'",
         )
     if convention == "per_example" and dz_agreed:
         too_big = (
-            f"dZ agrees with the engine only up to the factor m = {m} (the per-example convention, dZ = ∂L/∂Z), "
+            f"dZ agrees with the engine only up to the factor m = {m} (the per-example convention, dZ = ∂ℓ/∂Z), "
             f"but {key} does not: it is m times ∂C/∂{of}, the 1/m is missing from {key} "
             "(per example: dW = (1/m) dZ Aᵀ, db = (1/m) Σ dZ)"
         )

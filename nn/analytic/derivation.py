@@ -20,7 +20,7 @@ factor (m, 1/m, 2, 1/2, -1), what that factor usually means. The usual slips
 Two conventions are in use for dA and dZ over a batch (see
 :mod:`nn.analytic.conventions`): the averaged one, dZ = ∂C/∂Z with the 1/m
 inside (dZ^L = (A^L - Y)/m, dW = dZ Aᵀ, db = Σ dZ), and the per-example one,
-dZ = ∂L/∂Z of each example's own loss (dZ^L = A^L - Y, dW = (1/m) dZ Aᵀ,
+dZ = ∂ℓ/∂Z of each example's own loss (dZ^L = A^L - Y, dW = (1/m) dZ Aᵀ,
 db = (1/m) Σ dZ). ``convention="auto"`` (the default) accepts a derivation
 correct in either and says which it found; ``"averaged"`` or
 ``"per_example"`` insists on one.

@@ -23,7 +23,7 @@ Over a batch (δ^l = ∂C/∂Z^l, one column per example, the batch's 1/m inside
 it), BP3 sums the columns, ∂C/∂b^l = row sums of δ^l, shape (n_l, 1), and BP4
 becomes a matrix product, ∂C/∂W^l = δ^l (A^{l-1})^T, shape (n_l, n_{l-1}).
 This is the averaged-cost convention. Many course notes use the per-example
-one instead, dZ^l = ∂L/∂Z^l = m δ^l, with the 1/m applied in dW and db
+one instead, dZ^l = ∂ℓ/∂Z^l = m δ^l, with the 1/m applied in dW and db
 (dW^l = (1/m) dZ^l (A^{l-1})^T): the same gradients of W and b, see
 :mod:`nn.analytic.conventions`.
 
@@ -72,7 +72,7 @@ def _arrays(cost: object) -> CostArrays:
 
 
 def cost_value(cost: str, A_L: Array, Y: Array) -> float:
-    r"""C for the batch, (1/m) Σ_i L_i (the cost's record: :data:`nn.costs.COSTS`)."""
+    r"""C for the batch, (1/m) Σ_i ℓ_i (the cost's record: :data:`nn.costs.COSTS`)."""
     return _arrays(cost).value(A_L, Y, np)
 
 
