@@ -57,6 +57,8 @@ Number = int | float
 # NOTE: speed: assigned, not imported: CPython compiles imported_name.get() to a slower load (+30 ns a node)
 _recording = grad_mode.recording
 _tracing = grad_mode.tracing_flag
+_new = object.__new__
+_ADD, _MUL = ops.ADD, ops.MUL
 
 
 def as_float(x: object, what: str) -> float:
@@ -69,10 +71,7 @@ def as_float(x: object, what: str) -> float:
             hint = " (it is already a Value: use it directly, or its .data)"
         elif isinstance(x, bool):
             hint = " (bool is refused: write 1.0 or 0.0)"
-        raise TypeError(
-            f"{what} must be a real number (int, float or NumPy scalar), "
-            f"got {type(x).__name__}: {x!r}{hint}"
-        )
+        raise TypeError(f"{what} must be a real number (int, float or NumPy scalar), got {type(x).__name__}: {x!r}{hint}")
     return float(x)
 
 
@@ -87,24 +86,20 @@ def lift(x: object) -> Value | None:
 
 def node(data: float, children: tuple, rule: Op | None) -> Value:
     """Make a result without ``__init__``'s checks (the hot path)."""
-    out = object.__new__(Value)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
+    out = _new(Value)
+    out.data, out.grad, out.label = data, 0.0, ""
     if _recording.get():
-        out._prev = children
-        out._rule = rule
+        out._prev, out._rule = children, rule
     else:
-        out._prev = ()
-        out._rule = None
+        out._prev, out._rule = (), None
     return out
 
 
 def apply(rule: Op, *operands: Value) -> Value:
     """Apply an operation of the table: its forward rule on the operands' data, and record the node.
 
-    Every operation goes through here, except ``+`` and ``*``, which inline the
-    same two steps for speed (a test checks them against their rows).
+    Every operation goes through here, except ``+``, ``*`` and the one-operand
+    methods, which inline the same two steps for speed (tests check them against their rows).
 
     Args:
         rule: A row of :data:`autograd.ops.OPS` (or one of its bound instances).
@@ -145,18 +140,13 @@ class Value:
         children = tuple(_children)
         for child in children:
             if not isinstance(child, Value):
-                raise TypeError(
-                    f"Value children must be Values, got {type(child).__name__}: {child!r}"
-                )
+                raise TypeError(f"Value children must be Values, got {type(child).__name__}: {child!r}")
         if not isinstance(_op, str):
             raise TypeError(f"Value _op must be a str (the operation's name), got {type(_op).__name__}")
         rule: Op | Custom | None = None
         if children:
             if not _op:
-                raise ValueError(
-                    "Value children given without an operation: name it, "
-                    "as in Value(data, (a, b), 'myop')"
-                )
+                raise ValueError("Value children given without an operation: name it, as in Value(data, (a, b), 'myop')")
             rule = ops.SYMBOLS.get(_op)
             if rule is not None and rule.param is not None and not rule.params:
                 rule = rule.bind(rule.param.default)
@@ -174,10 +164,7 @@ class Value:
         """Symbol of the operation that made this value ('' for a leaf)."""
         return "" if self._rule is None else self._rule.symbol
 
-    @property
-    def op(self) -> str:
-        """Symbol of the operation that made this value ('' for a leaf)."""
-        return self._op
+    op = _op
 
     @property
     def rule(self) -> Op | Custom | None:
@@ -201,17 +188,21 @@ class Value:
             return ()
         if isinstance(rule, Custom):  # read off the closure, run with out.grad = 1
             return probed_partials(self)
-        return tuple(
-            float(d) for d in rule.partials(self.data, *(p.data for p in self._prev), *rule.params)
-        )
+        return tuple(float(d) for d in rule.partials(self.data, *(p.data for p in self._prev), *rule.params))
 
     # -- arithmetic ----------------------------------------------------------
 
     def __add__(self, other: Value | Number) -> Value:
-        other_v = lift(other)
-        if other_v is None:
+        if other.__class__ is not Value and (other := lift(other)) is None:  # type: ignore[assignment]
             return NotImplemented
-        return node(self.data + other_v.data, (self, other_v), ops.ADD)
+        # NOTE: speed: node() inlined in + and * and the one-operand methods (224 -> 144 ns per node)
+        out = _new(Value)
+        out.data, out.grad, out.label = self.data + other.data, 0.0, ""  # type: ignore[union-attr]
+        if _recording.get():
+            out._prev, out._rule = (self, other), _ADD
+        else:
+            out._prev, out._rule = (), None
+        return out
 
     def __radd__(self, other: Number) -> Value:
         other_v = lift(other)
@@ -220,10 +211,15 @@ class Value:
         return node(other_v.data + self.data, (other_v, self), ops.ADD)
 
     def __mul__(self, other: Value | Number) -> Value:
-        other_v = lift(other)
-        if other_v is None:
+        if other.__class__ is not Value and (other := lift(other)) is None:  # type: ignore[assignment]
             return NotImplemented
-        return node(self.data * other_v.data, (self, other_v), ops.MUL)
+        out = _new(Value)
+        out.data, out.grad, out.label = self.data * other.data, 0.0, ""  # type: ignore[union-attr]
+        if _recording.get():
+            out._prev, out._rule = (self, other), _MUL
+        else:
+            out._prev, out._rule = (), None
+        return out
 
     def __rmul__(self, other: Number) -> Value:
         other_v = lift(other)
@@ -405,8 +401,14 @@ def _method(op: Op) -> object:
     elif op.param is None:
         forward = op.forward
 
-        def method(self: Value) -> Value:  # type: ignore[misc]  # apply(op, self), for one operand
-            return node(forward(self.data), (self,), op)
+        def method(self: Value) -> Value:  # type: ignore[misc]  # apply(op, self), node() inlined
+            out = _new(Value)
+            out.data, out.grad, out.label = forward(self.data), 0.0, ""
+            if _recording.get():
+                out._prev, out._rule = (self,), op
+            else:
+                out._prev, out._rule = (), None
+            return out
 
     else:
         param = op.param
@@ -417,8 +419,7 @@ def _method(op: Op) -> object:
         parameters.append(
             inspect.Parameter(param.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=param.default)
         )
-    method.__name__ = method.__qualname__ = op.name
-    method.__qualname__ = f"Value.{op.name}"
+    method.__name__, method.__qualname__ = op.name, f"Value.{op.name}"
     method.__doc__ = op.doc
     method.__signature__ = inspect.Signature(parameters, return_annotation="Value")  # type: ignore[attr-defined]
     return method
@@ -431,7 +432,6 @@ def _install_methods() -> None:
             method = _method(op)
             for name in (op.name, *op.aliases):
                 setattr(Value, name, method)
-
 
 
 def _follow_registry(op: Op, added: bool) -> None:

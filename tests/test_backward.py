@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gc
 import math
+import random
+import struct
 import sys
 
 import pytest
 
-from autograd import Value, is_grad_enabled, no_grad, topological_order
+from autograd import Value, is_grad_enabled, no_grad, ops, topological_order
 
 
 def lecture_graph():
@@ -182,3 +184,32 @@ def test_nan_propagates_without_exception():
     y = x * 2 + 1
     y.backward()
     assert math.isnan(y.data) and x.grad == 2.0
+
+
+def _bits(x: float) -> bytes:
+    return struct.pack("<d", x)
+
+
+def test_backward_of_relu_unrolled_gives_the_bits_of_its_row():
+    # The oracle is the generic step: dC/dx = 0.0 + (0.0 + relu'(x) * g), relu' from the table's row.
+    specials = [0.0, -0.0, 1e-300, -1e-300, math.inf, -math.inf, math.nan]
+    rng = random.Random(21)
+    for x0 in [*specials, *(rng.uniform(-5, 5) for _ in range(200))]:
+        for g in [1.0, -2.5, 0.0, -0.0, math.inf, -math.inf, math.nan, rng.uniform(-3, 3)]:
+            x = Value(x0)
+            y = x.relu()
+            y.backward(g)
+            (local,) = ops.RELU.partials(y.data, x0)
+            expected = 0.0 + (0.0 + local * g)
+            assert (math.isnan(x.grad) and math.isnan(expected)) or _bits(x.grad) == _bits(expected), (x0, g)
+
+
+def test_value_operands_record_nothing_under_no_grad_and_everything_after():
+    x, w = Value(2.0), Value(-3.0)
+    with no_grad():
+        inside = [x + w, x * w, x.relu(), x.tanh(), w.exp()]
+    after = [x + w, x * w, x.relu(), x.tanh(), w.exp()]
+    assert all(v.is_leaf and v.parents == () and v.grad == 0.0 and v.label == "" for v in inside)
+    assert [v.data for v in inside] == [v.data for v in after] == [-1.0, -6.0, 2.0, math.tanh(2.0), math.exp(-3.0)]
+    assert [v.parents for v in after] == [(x, w), (x, w), (x,), (x,), (w,)]
+    assert [v.op for v in after] == ["+", "*", "ReLU", "tanh", "exp"]
