@@ -163,8 +163,17 @@ def answer_names(source: str, where: str = "cell") -> tuple[str, ...]:
     return tuple(name.strip() for name in match["names"].split(","))
 
 
-def exercises(nb: nbformat.NotebookNode, name: str = "notebook") -> list[Exercise]:
+def is_answer_line(line: str) -> bool:
+    """Whether ``line`` is a solution cell's first line, ``# ANSWER: a, b``."""
+    return ANSWER.fullmatch(line.strip()) is not None
+
+
+def exercises(nb: nbformat.NotebookNode, name: str = "notebook", copy: bool = False) -> list[Exercise]:
     """The exercises of ``nb``, in order.
+
+    A solution cell is a code cell holding a solution block; with ``copy``
+    (a student's copy, whose blocks are gone), a code cell whose first line is
+    an ``# ANSWER:`` line.
 
     Raises:
         ValueError: A solution cell without its ``# ANSWER:`` line, or not
@@ -174,7 +183,12 @@ def exercises(nb: nbformat.NotebookNode, name: str = "notebook") -> list[Exercis
     found = []
     for index, cell in enumerate(nb.cells):
         where = f"{name} cell {index}"
-        if cell.cell_type != "code" or not has_solution(cell.source, where):
+        if cell.cell_type != "code":
+            continue
+        if copy:
+            if not is_answer_line(cell.source.lstrip("\n").split("\n", 1)[0]):
+                continue
+        elif not has_solution(cell.source, where):
             continue
         answers = answer_names(cell.source, where)
         check = next((i for i in range(index + 1, len(nb.cells)) if nb.cells[i].cell_type == "code"), None)

@@ -155,13 +155,13 @@ def _paths(output: Value, leaf: Value) -> int:
 
 PATH_SLIPS: dict[str, dict[str, float]] = {
     "d * d has two edges into L, one per operand: each path through d counts twice": {
-        "paths_from_a": 2, "dL_da": 32.0},
-    "a reaches d directly too (d = e + a): the path a -> d -> L is missing": {"paths_from_a": 2, "dL_da": 48.0},
-    "a reaches d through e = a b too: the path a -> e -> d -> L is missing": {"paths_from_a": 2, "dL_da": 16.0},
+        "paths_from_a": 2, "dL_da_by_paths": 32.0},
+    "a reaches d directly too (d = e + a): the path a -> d -> L is missing": {"paths_from_a": 2, "dL_da_by_paths": 48.0},
+    "a reaches d through e = a b too: the path a -> e -> d -> L is missing": {"paths_from_a": 2, "dL_da_by_paths": 16.0},
 }
 
 
-@exercise("1.3", answers=("paths_from_a", "dL_da"), slips={
+@exercise("1.3", answers=("paths_from_a", "dL_da_by_paths"), slips={
     phrase: (lambda ns, slip=slip: dict(slip)) for phrase, slip in PATH_SLIPS.items()
 })
 def _paths_through_a_graph(ns: Namespace) -> None:
@@ -169,7 +169,7 @@ def _paths_through_a_graph(ns: Namespace) -> None:
     d = a * b + a
     L = d * d
     L.backward()
-    require("dL_da", ns["dL_da"], a.grad, equation="the sum over the paths from a to L of the products of the labels",
-            slips={phrase: slip["dL_da"] for phrase, slip in PATH_SLIPS.items()})
+    require("dL_da_by_paths", ns["dL_da_by_paths"], a.grad, equation="the sum over the paths from a to L of the products of the labels",
+            slips={phrase: slip["dL_da_by_paths"] for phrase, slip in PATH_SLIPS.items()})
     require("paths_from_a", ns["paths_from_a"], _paths(L, a),
             equation="counting every path from a to L (each edge of d * d is a path of its own)")
