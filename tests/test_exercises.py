@@ -35,6 +35,7 @@ from tests.notebook_kernel import (
     NOTEBOOKS,
     first_error,
     load_make_exercises,
+    load_script,
     nbclient,
     nbformat,
     python3_kernel,  # noqa: F401  (a fixture)
@@ -45,6 +46,7 @@ from tests.notebook_kernel import (
 pytestmark = pytest.mark.slow  # every notebook run in a kernel: not in make test-fast
 
 make_exercises = load_make_exercises()
+score_card = load_script("score_card")
 
 REPORT = "audit report: "
 
@@ -122,7 +124,7 @@ def test_every_exercise_has_a_registered_check_naming_its_slips_and_every_check_
     assert silent == [], f"exercises whose check names no slip: {silent}"
     for key, exercise in EXERCISES.items():
         path = next(p for p in NOTEBOOKS if notebook_number(p) == int(key.split(".")[0]))
-        nb, found = notebook_exercises(path)
+        _, found = notebook_exercises(path)
         (cells,) = [e for e in found if e.key == key]
         assert exercise.answers == cells.answers, (
             f"exercise {key}: the check reads {exercise.answers}, the solution cell's # ANSWER: line names "
@@ -306,3 +308,49 @@ def test_make_exercises_writes_clean_student_copies_and_cleans_in_place(tmp_path
     assert (cleaned.cells[0].outputs, cleaned.cells[0].execution_count) == ([], None)
     assert cleaned.cells[0].source == solution.source
     assert "wrote 1 student copy" in capsys.readouterr().out
+
+
+SCORED = [path for path in NOTEBOOKS if path.name[:2] in ("00", "01")]
+"""The notebooks the score card is tested on (two quick ones; every notebook runs in the tests above)."""
+
+
+@pytest.mark.usefixtures("python3_kernel")
+def test_score_card_passes_every_exercise_of_the_notebooks_with_their_solutions(capsys):
+    assert score_card.main([str(path) for path in SCORED]) == 0
+    printed = capsys.readouterr().out
+    for path in SCORED:
+        _, found = notebook_exercises(path)
+        assert f"{path.name}  {len(found)}/{len(found)}" in printed
+        for exercise in found:
+            assert re.search(rf"^  {re.escape(exercise.key)}\s+pass$", printed, flags=re.MULTILINE), printed
+    total = sum(len(notebook_exercises(path)[1]) for path in SCORED)
+    assert printed.rstrip().endswith(f"total {total}/{total}")
+
+
+@pytest.mark.usefixtures("python3_kernel")
+def test_score_card_fails_every_exercise_of_a_student_copy(tmp_path):
+    copies = make_exercises.write_student_copies(SCORED, tmp_path)
+    for copy in copies:
+        results = score_card.score(copy)
+        assert len(results) == len(notebook_exercises(NOTEBOOKS[0].parent / copy.name)[1])
+        assert [(r.passed, r.reason) for r in results] == [(False, "NotImplementedError: exercise")] * len(results)
+
+
+@pytest.mark.usefixtures("python3_kernel")
+def test_score_card_passes_exactly_the_one_exercise_solved_in_a_student_copy(tmp_path, capsys):
+    path = SCORED[-1]
+    nb, found = notebook_exercises(path)
+    (copy_path,) = make_exercises.write_student_copies([path], tmp_path)
+    copy = nbformat.read(copy_path, as_version=4)
+    solved = found[1]
+    copy.cells[solved.solution].source = nb.cells[solved.solution].source  # the student's own answer
+    nbformat.write(copy, copy_path)
+    results = score_card.score(copy_path)
+    assert [r.name for r in results if r.passed] == [solved.key]
+    assert score_card.main([str(tmp_path)]) == 0
+    assert f"total 1/{len(found)}" in capsys.readouterr().out
+
+
+def test_score_card_refuses_a_folder_without_notebooks_in_one_line(tmp_path, capsys):
+    assert score_card.main([str(tmp_path)]) == 1
+    assert capsys.readouterr().err == f"error: {tmp_path} holds no .ipynb notebook\n"

@@ -153,23 +153,29 @@ def _paths(output: Value, leaf: Value) -> int:
     return count
 
 
-PATH_SLIPS: dict[str, dict[str, float]] = {
-    "d * d has two edges into L, one per operand: each path through d counts twice": {
-        "paths_from_a": 2, "dL_da_by_paths": 32.0},
-    "a reaches d directly too (d = e + a): the path a -> d -> L is missing": {"paths_from_a": 2, "dL_da_by_paths": 48.0},
-    "a reaches d through e = a b too: the path a -> e -> d -> L is missing": {"paths_from_a": 2, "dL_da_by_paths": 16.0},
-}
+def _path_slips(a: float, b: float) -> dict[str, dict[str, float]]:
+    """With d = a b + a, ∂L/∂a = 2d (b + 1): each edge of d * d gives d, a path via e gives b, a -> d gives 1."""
+    d = a * b + a
+    return {
+        "d * d has two edges into L, one per operand: each path through d counts twice":
+            {"paths_from_a": 2, "dL_da_by_paths": d * (b + 1)},
+        "a reaches d directly too (d = e + a): the path a -> d -> L is missing":
+            {"paths_from_a": 2, "dL_da_by_paths": 2 * d * b},
+        "a reaches d through e = a b too: the path a -> e -> d -> L is missing":
+            {"paths_from_a": 2, "dL_da_by_paths": 2 * d},
+    }
 
 
 @exercise("1.3", answers=("paths_from_a", "dL_da_by_paths"), slips={
-    phrase: (lambda ns, slip=slip: dict(slip)) for phrase, slip in PATH_SLIPS.items()
+    phrase: (lambda ns, phrase=phrase: _path_slips(2.0, 3.0)[phrase]) for phrase in _path_slips(2.0, 3.0)
 })
 def _paths_through_a_graph(ns: Namespace) -> None:
     a, b = Value(2.0), Value(3.0)
     d = a * b + a
     L = d * d
     L.backward()
-    require("dL_da_by_paths", ns["dL_da_by_paths"], a.grad, equation="the sum over the paths from a to L of the products of the labels",
-            slips={phrase: slip["dL_da_by_paths"] for phrase, slip in PATH_SLIPS.items()})
+    require("dL_da_by_paths", ns["dL_da_by_paths"], a.grad,
+            equation="the sum over the paths from a to L of the products of the labels",
+            slips={phrase: slip["dL_da_by_paths"] for phrase, slip in _path_slips(2.0, 3.0).items()})
     require("paths_from_a", ns["paths_from_a"], _paths(L, a),
             equation="counting every path from a to L (each edge of d * d is a path of its own)")
