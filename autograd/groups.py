@@ -34,10 +34,13 @@ class SummaryRow:
     Attributes:
         caption: The text before the number, e.g. ``"z"`` or ``"a = tanh(z)"``.
         value: The value whose data (and grad) the row shows.
+        grad_caption: The text before its gradient: ``"grad"``, or the
+            gradient's own name (``"δ¹₂ = grad"`` for a neuron's ``z``).
     """
 
     caption: str
     value: Value
+    grad_caption: str = "grad"
 
 
 @dataclass(frozen=True, eq=False)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +90,7 @@ def draw_dot(
     path_from: Value | None = None,
     parameters: Iterable[Value] | None = None,
     groups: Iterable[NodeGroup] = (),
+    labels: Mapping[Value, str] | None = None,
     **settings: Any,
 ) -> graphviz.Digraph:
     r"""The computation graph of ``root`` as a ``graphviz.Digraph``.
@@ -118,6 +119,8 @@ def draw_dot(
         groups: Parts of the graph drawn as clusters, or with ``collapse=True``
             one box each (groups with a summary); groups whose output is not
             in this graph are skipped.
+        labels: Names shown instead of some values' labels (the values keep
+            theirs): ``draw_model`` shows a model's inputs as ``x₁ … xₙ``.
 
     Returns:
         The ``graphviz.Digraph``; ``.source`` is the DOT text.
@@ -136,6 +139,7 @@ def draw_dot(
         resolve_options(options, DrawOptions(), settings),
         groups=groups,
         parameters=parameters,
+        labels=labels,
     )
     marked = set(highlight)
     for node in marked:

@@ -26,7 +26,8 @@ a few ranks, and the layout is linear in the size of the graph.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+import re
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 import graphviz
@@ -57,6 +58,19 @@ class Edge:
     slot: int
 
 
+_NAME = re.compile(r"[^\W\d]\w*(\.\w+)*")
+"""A label that is a name (``x``, ``x.0``, ``layers.0.neurons.1.w.2``), not a formula."""
+
+
+def is_named_constant(label: str) -> bool:
+    """True for the label of a named constant: a formula (``-y``, ``1/(2m)``), not a name.
+
+    Losses label their constants with the formula they stand for; the drawing
+    colours such a leaf as a constant, and a leaf labelled with a name as an input.
+    """
+    return bool(label) and _NAME.fullmatch(label) is None
+
+
 def _levels(order: list[Value]) -> dict[Value, int]:
     """Level of each node: 0 for a leaf, else 1 + the highest level of its operands."""
     level: dict[Value, int] = {}
@@ -73,6 +87,8 @@ class Scene:
         options: How to draw (see :class:`~autograd.draw_options.DrawOptions`).
         groups: Groups of nodes drawn as clusters, or boxes with ``collapse``.
         parameters: Leaves coloured as parameters with ``color_by_role``.
+        labels: Names to show instead of some values' own labels (a model's
+            inputs ``x.0`` shown as ``x₁``); the values are not changed.
 
     Raises:
         TypeError: ``root`` is not a Value, or a group is malformed.
@@ -87,6 +103,7 @@ class Scene:
         *,
         groups: Iterable[NodeGroup] = (),
         parameters: Iterable[Value] | None = None,
+        labels: Mapping[Value, str] | None = None,
     ) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"draw_dot: root must be a Value, got {type(root).__name__}")
@@ -95,6 +112,9 @@ class Scene:
         self.order = topological_order(root)
         self.index = {node: i for i, node in enumerate(self.order)}
         self.parameters = frozenset(parameters or ())
+        self.labels = dict(labels or {})
+        if not all(isinstance(text, str) for text in self.labels.values()):
+            raise TypeError("draw_dot: labels must map Values to str")
         if not options.collapse:  # refuse a huge graph before any further work
             self._guard(len(self.order) + sum(not v.is_leaf for v in self.order))
         used = options.clusters or options.collapse
@@ -183,16 +203,18 @@ class Scene:
             return "intermediate"
         if node in self.parameters:
             return "parameter"
-        return "input" if node.label else "constant"
+        return "input" if node.label and not is_named_constant(node.label) else "constant"
 
     def _grad(self, node: Value, pending: Collection[Value]) -> str:
         return "?" if node in pending else dt.number(node.grad, self.options.number_format)
 
     def value_fields(self, node: Value, pending: Collection[Value]) -> list[str]:
-        """Record fields: label (relative to its group's name), data, grad."""
+        """Record fields: label (relative to its group's name, or as ``labels`` shows it), data, grad."""
         label = node.label
         k = self.groups.home.get(node)
-        if k is not None:
+        if node in self.labels:
+            label = self.labels[node]
+        elif k is not None:
             prefix = self.groups.groups[k].name + "."
             label = label[len(prefix) :] if label.startswith(prefix) else label
         fields = [dt.escape_record(label)] if label else []
@@ -209,7 +231,7 @@ class Scene:
             text = f"{row.caption}  {dt.number(row.value.data, self.options.number_format)}"
             cells = [dt.escape_record(text)]
             if self.options.show_grad:
-                cells.append(dt.escape_record("grad " + self._grad(row.value, pending)))
+                cells.append(dt.escape_record(f"{row.grad_caption} " + self._grad(row.value, pending)))
             fields.append("{ " + " | ".join(cells) + " }")
         return fields
 

@@ -12,8 +12,14 @@ products, the partial sums, ``z`` and ``a``, but not the inputs
 ``a^{l-1}_k``, which belong to the layer before. Collapsed, the group is one
 box showing ``z``, ``a = f(z)`` and their gradients; the gradient of ``z`` is
 the neuron's error δ^l_j = ∂C/∂z^l_j of the four equations of backpropagation.
-Each module holding neurons (a layer) is a cluster around them, named as the
-module is named in the model (``layers.0``, ``layers.0.neurons.2``).
+Each module holding neurons (a layer) is a cluster around them.
+
+The drawing speaks the notation of the notes, counting from 1 where Python
+counts from 0: the cluster of ``layers.0`` is titled ``layer 1``, the box of
+``layers.0.neurons.2`` is ``neuron 3`` of it, with rows ``z¹₃`` (its gradient
+captioned ``δ¹₃``) and ``a¹₃ = σ(z)``; the inputs ``x.0 … x.{n-1}`` are shown
+as ``x₁ … xₙ``. The groups keep the module names (``layers.0.neurons.2``), so
+code can find them; only what is drawn is renamed.
 
     from nn.graph_view import draw_model
     loss.backward()
@@ -33,23 +39,64 @@ from autograd.render import draw_dot
 from nn.layers import Neuron
 from nn.module import Module
 
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SYMBOLS = {"sigmoid": "σ"}
+"""Activations drawn with the notes' symbol rather than their name."""
 
-def _summary(neuron: Neuron, z: Value, a: Value) -> tuple[SummaryRow, ...]:
-    """``z`` and ``a = f(z)`` with the symbol of f's node; one row for a linear neuron."""
+
+def indexed(symbol: str, layer: int | None, neuron: int | None) -> str:
+    """``symbol`` with the layer as a superscript and the neuron as a subscript: ``z¹₃``."""
+    up = "" if layer is None else str(layer).translate(_SUPERSCRIPT)
+    down = "" if neuron is None else str(neuron).translate(_SUBSCRIPT)
+    return symbol + up + down
+
+
+def _counted(name: str, kind: str) -> int | None:
+    """l or j counted from 1 for a module named ``...<kind>.<k>`` (k counted from 0), else None."""
+    parts = name.split(".")
+    for i in range(len(parts) - 2, -1, -1):
+        if parts[i] == kind and parts[i + 1].isdigit():
+            return int(parts[i + 1]) + 1
+    return None
+
+
+def _summary(neuron: Neuron, z: Value, a: Value, name: str) -> tuple[SummaryRow, ...]:
+    """``z^l_j`` with its gradient δ^l_j, and ``a^l_j = f(z)``; one row for a linear neuron."""
+    l, j = _counted(name, "layers"), _counted(name, "neurons")
+    delta = indexed("δ", l, j) + " = grad"
     if a is z:
-        return (SummaryRow("z = a (linear)", z),)
+        return (SummaryRow(indexed("z", l, j) + " = a (linear)", z, delta),)
     symbol = a.op if a.parents == (z,) else neuron.activation
-    return (SummaryRow("z", z), SummaryRow(f"a = {symbol}(z)", a))
+    symbol = _SYMBOLS.get(symbol, symbol)
+    return (SummaryRow(indexed("z", l, j), z, delta), SummaryRow(f"{indexed('a', l, j)} = {symbol}(z)", a))
 
 
 def _neuron_group(neuron: Neuron, z: Value, a: Value, name: str, parent: str | None) -> NodeGroup:
+    j = _counted(name, "neurons")
     return NodeGroup(
         name=name,
         output=a,
         sources=frozenset(p for _, p in neuron.own_parameters()),
         parent=parent,
-        summary=_summary(neuron, z, a),
+        title=None if j is None else f"neuron {j}",
+        summary=_summary(neuron, z, a, name),
     )
+
+
+def _container_title(name: str) -> str | None:
+    """``layer l`` for a module named ``...layers.<l-1>``; None (its name) for any other."""
+    l = _counted(name, "layers")
+    return f"layer {l}" if l is not None and name.split(".")[-2] == "layers" else None
+
+
+def input_labels(model: Module) -> dict[Value, str]:
+    """The model's latest inputs (``x.0``, ``x.1``, ...) as the notes name them, ``x₁ … xₙ``."""
+    inputs = getattr(model, "inputs", None) or []
+    return {
+        x: indexed("x", None, k) for k, x in enumerate(inputs, start=1)
+        if isinstance(x, Value) and x.label == f"x.{k - 1}"
+    }
 
 
 def neuron_groups(model: Module) -> list[NodeGroup]:
@@ -61,8 +108,9 @@ def neuron_groups(model: Module) -> list[NodeGroup]:
 
     Returns:
         The groups for :func:`autograd.render.draw_dot` (``groups=``): a
-        container per module with children (``layers.0``), a group with a
-        summary per neuron (``layers.0.neurons.2``: z and a). A lone neuron
+        container per module with children (``layers.0``, titled ``layer 1``),
+        a group with a summary per neuron (``layers.0.neurons.2``, titled
+        ``neuron 3``: rows z¹₃ with δ¹₃ its gradient, and a¹₃). A lone neuron
         is the group ``neuron``. Neurons never called are left out.
 
     Raises:
@@ -81,7 +129,7 @@ def neuron_groups(model: Module) -> list[NodeGroup]:
             continue
         inner = parent
         if module is not model:
-            groups.append(NodeGroup(name=name, parent=parent))
+            groups.append(NodeGroup(name=name, parent=parent, title=_container_title(name)))
             inner = name
         stack.extend((child, inner) for _, child in reversed(module.named_children()))
     return groups
@@ -96,7 +144,8 @@ def draw_model(
 ) -> graphviz.Digraph:
     r"""The graph of ``root`` (an output or a loss of ``model``) with its neurons grouped.
 
-    The model's parameters are coloured as parameters with ``color_by_role``.
+    The model's parameters are coloured as parameters with ``color_by_role``;
+    its inputs are shown as ``x₁ … xₙ`` (see the module docstring).
 
     Args:
         model: The model whose latest call made ``root``.
@@ -109,7 +158,8 @@ def draw_model(
         The ``graphviz.Digraph``.
     """
     chosen = neuron_groups(model) if groups is None else list(groups)
-    return draw_dot(root, groups=chosen, parameters=model.parameters(), **draw_options)
+    labels = {**input_labels(model), **draw_options.pop("labels", {})}
+    return draw_dot(root, groups=chosen, parameters=model.parameters(), labels=labels, **draw_options)
 
 
-__all__ = ["draw_model", "neuron_groups"]
+__all__ = ["draw_model", "indexed", "input_labels", "neuron_groups"]

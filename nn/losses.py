@@ -50,6 +50,19 @@ def _sum(terms: Iterable[Value]) -> Value:
     return autograd.sum(terms)
 
 
+def _constant(number: float, label: str) -> Value:
+    """A constant leaf labelled with the formula it stands for, so a drawing names it (``-y``, ``1/(2m)``)."""
+    return Value(float(number), label=label)
+
+
+def _minus_target(y: float | Value, i: int, m: int, j: int, n: int) -> float | Value:
+    """-y of example i (of m), output j (of n), counted from 1: a labelled constant, or -y for a Value target."""
+    if isinstance(y, Value):
+        return -y
+    index = ",".join(str(k) for k, size in ((i, m), (j, n)) if size > 1)
+    return _constant(-y, "-y" + (f"_{index}" if index else ""))
+
+
 def _check_batch(name: str, outputs: Sequence, targets: Sequence) -> tuple[Sequence, Sequence, int]:
     """``(outputs, targets, m)``; one output (a Value) or one target (a number) is a batch of m = 1."""
     if isinstance(outputs, Value) or isinstance(targets, (numbers.Real, Value)):
@@ -100,11 +113,11 @@ def quadratic_cost(outputs: Sequence[Output], targets: Sequence) -> Value:
     """
     outputs, targets, m = _check_batch("quadratic_cost", outputs, targets)
     terms: list[Value] = []
-    for a, y in zip(outputs, targets):
+    for i, (a, y) in enumerate(zip(outputs, targets), start=1):
         a_vec = _as_vector(a)
-        for a_j, y_j in zip(a_vec, _target_vector("quadratic_cost", y, len(a_vec))):
-            terms.append((a_j - y_j) ** 2)
-    return _sum(terms) * (0.5 / m)
+        for j, y_j in enumerate(_target_vector("quadratic_cost", y, len(a_vec)), start=1):
+            terms.append((a_vec[j - 1] + _minus_target(y_j, i, m, j, len(a_vec))) ** 2)
+    return _sum(terms) * _constant(0.5 / m, "1/(2m)")
 
 
 def mean_squared_error(outputs: Sequence[Output], targets: Sequence) -> Value:
@@ -118,13 +131,13 @@ def mean_squared_error(outputs: Sequence[Output], targets: Sequence) -> Value:
         outputs: One output per example (a Value, or a list of n Values).
         targets: One target per example (a number, or a list of n numbers).
     """
-    outputs, targets, _ = _check_batch("mean_squared_error", outputs, targets)
+    outputs, targets, m = _check_batch("mean_squared_error", outputs, targets)
     terms: list[Value] = []
-    for y_hat, y in zip(outputs, targets):
+    for i, (y_hat, y) in enumerate(zip(outputs, targets), start=1):
         vec = _as_vector(y_hat)
-        for y_hat_j, y_j in zip(vec, _target_vector("mean_squared_error", y, len(vec))):
-            terms.append((y_hat_j - y_j) ** 2)
-    return _sum(terms) * (1.0 / len(terms))
+        for j, y_j in enumerate(_target_vector("mean_squared_error", y, len(vec)), start=1):
+            terms.append((vec[j - 1] + _minus_target(y_j, i, m, j, len(vec))) ** 2)
+    return _sum(terms) * _constant(1.0 / len(terms), "1/(mn)")
 
 
 def _scalar(name: str, output: Output) -> Value:
@@ -188,7 +201,7 @@ def binary_cross_entropy(outputs: Sequence[Output], targets: Sequence) -> Value:
                 terms.append((1.0 - p).log())
             else:
                 terms.append(y * p.log() + (1.0 - y) * (1.0 - p).log())
-    return _sum(terms) * (-1.0 / m)
+    return _sum(terms) * _constant(-1.0 / m, "-1/m")
 
 
 def binary_cross_entropy_with_logits(outputs: Sequence[Value], targets: Sequence[float]) -> Value:
@@ -213,7 +226,7 @@ def binary_cross_entropy_with_logits(outputs: Sequence[Value], targets: Sequence
         z = _scalar(name, z)
         y = _unit_target(name, y)
         terms.append(z.softplus() - z * y if y else z.softplus())
-    return _sum(terms) * (1.0 / m)
+    return _sum(terms) * _constant(1.0 / m, "1/m")
 
 
 def hinge_loss(outputs: Sequence[Value], targets: Sequence[float]) -> Value:
@@ -235,7 +248,7 @@ def hinge_loss(outputs: Sequence[Value], targets: Sequence[float]) -> Value:
     for s, y in zip(outputs, targets):
         s = _scalar(name, s)
         terms.append((s * -_hinge_label(y) + 1.0).relu())  # 1 - y s
-    return _sum(terms) * (1.0 / m)
+    return _sum(terms) * _constant(1.0 / m, "1/m")
 
 
 def _hinge_label(y: object) -> float | Value:
@@ -272,7 +285,7 @@ def softmax_cross_entropy(outputs: Sequence[Sequence[Value]], targets: Sequence[
         shift = max(z_c.data for z_c in z)
         log_sum_exp = _sum((z_c - shift).exp() for z_c in z).log() + shift
         terms.append(log_sum_exp - z[int(y)])
-    return _sum(terms) * (1.0 / m)
+    return _sum(terms) * _constant(1.0 / m, "1/m")
 
 
 def l2_penalty(parameters: Iterable[Value], strength: float) -> Value:

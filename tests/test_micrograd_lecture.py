@@ -387,6 +387,7 @@ def demo_steps(engine_value, model, X, y, steps: int):
     return history
 
 
+@pytest.mark.slow  # three steps of the demo in both engines: some 20 s
 def test_micrograds_demo_with_random_seed_1337_gives_micrograds_losses():
     from nn.datasets import moons
 

@@ -45,9 +45,9 @@ def table_of_contents() -> list[str]:
     return re.findall(r"^\| \d \| \[(\d\d_\w+\.ipynb)\]", text, flags=re.MULTILINE)
 
 
-def test_the_course_is_eight_notebooks_numbered_0_to_7_as_its_table_of_contents_says():
+def test_the_course_is_numbered_from_00_without_gaps_as_its_table_of_contents_says():
     listed = table_of_contents()
-    assert [name[:2] for name in listed] == [f"0{n}" for n in range(8)]
+    assert [name[:2] for name in listed] == [f"{n:02d}" for n in range(len(listed))]
     assert [p.name for p in NOTEBOOKS] == listed
 
 

@@ -73,3 +73,24 @@ def test_a_seeded_sample_of_random_graphs_from_the_extremes_agrees_with_pytorch_
     assert report.compared > 80, str(report)  # most graphs are inside every domain
     assert not report.mismatches, "\n".join([str(report), *report.mismatches])
     assert torch is not None
+
+
+def test_the_sixty_digit_arbiter_finds_pytorchs_float64_off_where_the_engine_is_right():
+    """Fuzz graph 41410 (seed 0): the engine's d2/dx0^2 is -0.0385..., PyTorch float64's -6408."""
+    import math
+
+    from autograd import hessian
+    from tests.exact_oracle import exact_entry
+    from tests.strategies import Program
+
+    program = Program([("pow", 1, 0), ("sqrt", 3, 0), ("leaky_relu", 4, 4), ("pow_const", 1, 5), ("tanh", 0, 1),
+                       ("relu", 2, 3), ("weighted_sum", 8, 7), ("log", 5, 2)], tame=False)
+    point = [1.396033354899493, 1e154, 1.143479436526821]
+    exact = exact_entry(program, point, "d2/dx0dx0")
+    ours = hessian(lambda *xs: program(list(xs)))(*point)[0][0]
+    assert math.isclose(ours, exact, rel_tol=1e-9) and math.isclose(exact, -0.0385063721543, rel_tol=1e-9)
+    # the oracle itself against a closed form: f = tanh(x + y) + 0.1 tanh x + 0.1 tanh y (the
+    # program's output adds 0.1 tanh of every other node), so d2f/dxdy = -2 tanh(x + y) sech^2(x + y)
+    tanh_program = Program([("tanh", 0, 1)], tame=False)
+    t = math.tanh(0.7 + 0.2)
+    assert math.isclose(exact_entry(tanh_program, [0.7, 0.2], "d2/dx0dx1"), -2 * t * (1 - t * t), rel_tol=1e-12)
