@@ -16,7 +16,7 @@ apt_install = if ! command -v apt-get >/dev/null 2>&1; then \
 	echo "installing $(2) with apt-get"; \
 	$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null
 
-.PHONY: demo test test-fast fuzz bench lint lab exercises notebooks system-dot system-browser clean
+.PHONY: demo test test-fast fuzz bench lint lab exercises score notebooks system-dot system-browser clean
 
 demo: $(VENV)/.demo-installed system-dot
 	$(VENV)/bin/chainrule train --data moons --samples 300 --hidden 16,16 --activation relu --loss hinge --optimizer sgd --lr 0.05 --momentum 0.9 --epochs 40 --batch-size 32 --seed 0 --out runs/demo --force
@@ -39,6 +39,13 @@ lab: $(VENV)/.notebooks-installed system-dot
 
 exercises: $(VENV)/.notebooks-installed
 	$(PY) notebooks/make_exercises.py --out build/exercises notebooks/*.ipynb
+
+# A student's score card: runs the copies in build/exercises (or SCORE=folder-or-notebooks)
+# and prints, per notebook, which exercises pass.
+SCORE ?= build/exercises
+
+score: $(VENV)/.notebooks-installed
+	$(PY) notebooks/score_card.py $(SCORE)
 
 notebooks: $(VENV)/.notebooks-installed system-dot
 	$(PY) notebooks/export_html.py --out build/notebooks notebooks/*.ipynb

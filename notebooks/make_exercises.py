@@ -22,14 +22,29 @@ SOLUTION``) is refused, naming the notebook, the cell and the line: a copy
 never keeps a solution because a marker was misspelt. Lines are split at
 ``\n`` only (a form feed in a string is not a line break).
 
+The check cell is the next code cell; in the course it is one line,
+``check("N.k", globals())`` (``chainrule.course``), whose key ``N.k`` names
+the exercise.
+
+**nbgrader.** The exercise cells carry nbgrader's cell metadata (schema
+version 3), so that a teacher can use nbgrader on the notebooks as they are:
+the solution cell is an autograded answer (``"solution": true``,
+``"grade": false``, grade id ``ex-N-k``), the check cell a locked autograder
+test worth one point (``"grade": true``, ``"locked": true``, ``"points": 1``,
+grade id ``ex-N-k-check``). ``--nbgrader`` writes that metadata into the
+notebooks in place; every student copy carries it too. nbgrader itself is not
+needed for any of this.
+
 Usage::
 
     python notebooks/make_exercises.py --out build/exercises notebooks/*.ipynb
     python notebooks/make_exercises.py --clean notebooks/*.ipynb
+    python notebooks/make_exercises.py --nbgrader notebooks/*.ipynb
 
 The first writes one student copy per notebook into ``--out``; the second
 strips outputs and execution counts from the notebooks in place (they are
-stored clean). Every file goes through ``autograd.files.write_atomic``.
+stored clean); the third writes the nbgrader metadata in place. Every file
+goes through ``autograd.files.write_atomic``.
 """
 
 from __future__ import annotations
@@ -56,6 +71,10 @@ LOOKALIKE = re.compile(r"(?:begin|end)[\s_-]*solution", re.IGNORECASE)
 MAX_NOTEBOOK_BYTES = 50 * 2**20
 """The largest notebook read (50 MiB)."""
 ANSWER = re.compile(r"#\s*ANSWER:\s*(?P<names>[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*$")
+CHECK = re.compile(r"""\s*check\(\s*(?P<quote>["'])(?P<key>\d+\.\d+)(?P=quote)\s*,\s*globals\(\)\s*\)\s*""")
+"""A check cell of the course: ``check("N.k", globals())`` and nothing else."""
+NBGRADER_SCHEMA_VERSION = 3
+"""The version of nbgrader's cell metadata schema written (nbgrader reads it and upgrades it)."""
 
 
 @dataclass(frozen=True)
@@ -66,11 +85,13 @@ class Exercise:
         solution: Index (in ``nb.cells``) of the solution cell.
         check: Index of the check cell, the next code cell.
         answers: The names on the solution cell's ``# ANSWER:`` line.
+        key: ``"N.k"`` when the check cell is ``check("N.k", globals())``, else None.
     """
 
     solution: int
     check: int
     answers: tuple[str, ...]
+    key: str | None = None
 
 
 def _lines(source: str) -> list[str]:
@@ -142,24 +163,66 @@ def answer_names(source: str, where: str = "cell") -> tuple[str, ...]:
     return tuple(name.strip() for name in match["names"].split(","))
 
 
-def exercises(nb: nbformat.NotebookNode, name: str = "notebook") -> list[Exercise]:
+def is_answer_line(line: str) -> bool:
+    """Whether ``line`` is a solution cell's first line, ``# ANSWER: a, b``."""
+    return ANSWER.fullmatch(line.strip()) is not None
+
+
+def exercises(nb: nbformat.NotebookNode, name: str = "notebook", copy: bool = False) -> list[Exercise]:
     """The exercises of ``nb``, in order.
+
+    A solution cell is a code cell holding a solution block; with ``copy``
+    (a student's copy, whose blocks are gone), a code cell whose first line is
+    an ``# ANSWER:`` line.
 
     Raises:
         ValueError: A solution cell without its ``# ANSWER:`` line, or not
-            followed by a code cell with an ``assert`` (the check).
+            followed by a check cell (a code cell that is not empty and holds
+            no solution).
     """
     found = []
     for index, cell in enumerate(nb.cells):
         where = f"{name} cell {index}"
-        if cell.cell_type != "code" or not has_solution(cell.source, where):
+        if cell.cell_type != "code":
+            continue
+        if copy:
+            if not is_answer_line(cell.source.lstrip("\n").split("\n", 1)[0]):
+                continue
+        elif not has_solution(cell.source, where):
             continue
         answers = answer_names(cell.source, where)
         check = next((i for i in range(index + 1, len(nb.cells)) if nb.cells[i].cell_type == "code"), None)
-        if check is None or "assert" not in nb.cells[check].source or has_solution(nb.cells[check].source, where):
-            raise ValueError(f"{where}: a solution cell must be followed by a check cell (a code cell with assert)")
-        found.append(Exercise(index, check, answers))
+        if check is None or not nb.cells[check].source.strip() or has_solution(nb.cells[check].source, where):
+            raise ValueError(
+                f"{where}: a solution cell must be followed by a check cell "
+                """(a code cell, in the course check("N.k", globals()))"""
+            )
+        match = CHECK.fullmatch(nb.cells[check].source)
+        found.append(Exercise(index, check, answers, match["key"] if match else None))
     return found
+
+
+def grade_id(exercise: Exercise, ordinal: int) -> str:
+    """nbgrader's id of an exercise's solution cell: ``ex-N-k`` from its key, else ``ex-<ordinal>``."""
+    return f"ex-{exercise.key.replace('.', '-')}" if exercise.key else f"ex-{ordinal}"
+
+
+def nbgrader_metadata(exercise: Exercise, ordinal: int) -> tuple[dict, dict]:
+    """The nbgrader metadata of the solution cell and of the check cell of ``exercise``."""
+    ident = grade_id(exercise, ordinal)
+    common = {"schema_version": NBGRADER_SCHEMA_VERSION, "task": False}
+    solution = {"grade": False, "grade_id": ident, "locked": False, "solution": True, **common}
+    check = {"grade": True, "grade_id": f"{ident}-check", "locked": True, "points": 1, "solution": False, **common}
+    return dict(sorted(solution.items())), dict(sorted(check.items()))
+
+
+def with_nbgrader(nb: nbformat.NotebookNode, name: str = "notebook") -> nbformat.NotebookNode:
+    """``nb`` with nbgrader's metadata on every exercise's solution and check cell (changed in place and returned)."""
+    for ordinal, exercise in enumerate(exercises(nb, name), start=1):
+        solution, check = nbgrader_metadata(exercise, ordinal)
+        nb.cells[exercise.solution].metadata["nbgrader"] = solution
+        nb.cells[exercise.check].metadata["nbgrader"] = check
+    return nb
 
 
 def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -173,9 +236,11 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def student_copy(nb: nbformat.NotebookNode, name: str = "notebook") -> nbformat.NotebookNode:
-    """A clean copy of ``nb`` with every solution (in code and markdown cells) replaced by the placeholder."""
-    copy = clean(nbformat.from_dict(nb))
-    exercises(copy, name)  # every solution cell well formed
+    """A clean copy of ``nb`` with every solution (in code and markdown cells) replaced by the placeholder.
+
+    The exercise cells carry nbgrader's metadata (:func:`with_nbgrader`).
+    """
+    copy = with_nbgrader(clean(nbformat.from_dict(nb)), name)  # every solution cell well formed
     for index, cell in enumerate(copy.cells):
         where = f"{name} cell {index}"
         if cell.cell_type == "code":
@@ -232,13 +297,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     job = parser.add_mutually_exclusive_group(required=True)
     job.add_argument("--out", type=Path, help="folder for the student copies")
     job.add_argument("--clean", action="store_true", help="strip outputs in place")
+    job.add_argument("--nbgrader", action="store_true", help="write nbgrader's metadata on the exercise cells in place")
     args = parser.parse_args(argv)
     try:
-        if args.clean:
-            for path in args.notebooks:
-                nb = clean(read_notebook(path))
+        if args.clean or args.nbgrader:
+            edit = (lambda nb, name: clean(nb)) if args.clean else with_nbgrader
+            edited = [(path, edit(read_notebook(path), path.name)) for path in args.notebooks]
+            for path, nb in edited:
                 write_atomic(path, nbformat.writes(nb) + "\n")
-            print(f"cleaned {len(args.notebooks)} notebook(s)")
+            print(f"{'cleaned' if args.clean else 'wrote nbgrader metadata into'} {len(edited)} notebook(s)")
         else:
             written = write_student_copies(args.notebooks, args.out)
             print(f"wrote {len(written)} student cop{'y' if len(written) == 1 else 'ies'} to {args.out}")

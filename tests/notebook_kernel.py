@@ -27,13 +27,20 @@ NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 CellHook = Callable[[nbclient.NotebookClient, int, "nbformat.NotebookNode"], None]
 
 
-def load_make_exercises():
-    """The module ``notebooks/make_exercises.py`` (a script, not a package)."""
-    spec = importlib.util.spec_from_file_location("make_exercises", NOTEBOOKS_DIR / "make_exercises.py")
+def load_script(name: str):
+    """The module ``notebooks/<name>.py`` (a script, not a package), loaded once."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, NOTEBOOKS_DIR / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
+
+
+def load_make_exercises():
+    """The module ``notebooks/make_exercises.py``."""
+    return load_script("make_exercises")
 
 
 @pytest.fixture(scope="module")

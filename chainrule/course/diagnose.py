@@ -7,13 +7,15 @@ the first diagnosis that fits, in this order:
 1. not a number, or a shape the equation does not give (a transposed one named
    as such: the order of the indices);
 2. not finite (nan or inf somewhere);
-3. one of the exercise's own named slips (``slips``: description -> the value
+3. for an exact answer (``exact=True``), agreement to a few digits only: a
+   numerical derivative (a finite difference) where the exact one is asked;
+4. one of the exercise's own named slips (``slips``: description -> the value
    that slip gives, e.g. ``{"σ(z) where σ'(z) is due": ...}``);
-4. a constant factor between answer and reference: -1 (a sign), m or 1/m (the
+5. a constant factor between answer and reference: -1 (a sign), m or 1/m (the
    1/m of the averaged cost), 2 or 1/2 (the 2 of a square against the 1/2 of
    the cost), each with its usual cause;
-5. the same number in every entry where the reference varies (hard-coded);
-6. otherwise, where the first wrong entry is.
+6. the same number in every entry where the reference varies (hard-coded);
+7. otherwise, where the first wrong entry is.
 
 No message holds a number of the answer or of the reference: a printed
 expected value can be pasted, and a printed answer with a wrong sign is the
@@ -23,7 +25,9 @@ expected value.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -38,6 +42,29 @@ RTOL = 1e-7
 
 ATOL = 1e-10
 """Absolute tolerance, for entries that are 0."""
+
+EXACT_RTOL = 1e-12
+"""Relative tolerance of an answer asked exact (a formula evaluated; a finite difference is off by far more)."""
+
+EXACT_ATOL = 1e-13
+"""Absolute tolerance of an answer asked exact, for entries that are 0."""
+
+NUMERICAL = "a numerical derivative where the exact one is asked"
+"""The phrase naming an answer that agrees to a few digits only (``exact=True``)."""
+
+_references: ContextVar[list[Any] | None] = ContextVar("references", default=None)
+"""The reference values :func:`require` has been given, while :func:`recording_references` is active."""
+
+
+@contextmanager
+def recording_references() -> Iterator[list[Any]]:
+    """Collect every reference value passed to :func:`require` in the ``with`` block (the audit's leak search)."""
+    seen: list[Any] = []
+    token = _references.set(seen)
+    try:
+        yield seen
+    finally:
+        _references.reset(token)
 
 
 def _array(name: str, value: Any) -> np.ndarray:
@@ -98,6 +125,7 @@ def diagnose(
     equation: str,
     m: int | None = None,
     slips: Mapping[str, Any] | None = None,
+    exact: bool = False,
 ) -> str | None:
     """What is wrong with the answer ``got``, or None when it is right (see the module docstring).
 
@@ -109,6 +137,9 @@ def diagnose(
             (``"BP2, δ^2 = ((W^3)^T δ^3) ⊙ σ'(z^2)"``).
         m: The batch size, when a factor m or 1/m is a possible slip.
         slips: The exercise's own slips: a description -> the value that slip gives.
+        exact: The answer is asked exactly (a derivative worked out, not
+            estimated): it must agree to :data:`EXACT_RTOL`, and one that agrees
+            only to about five digits is named :data:`NUMERICAL`.
     """
     want = np.asarray(expected, dtype=float)
     have = _array(name, got)
@@ -124,7 +155,13 @@ def diagnose(
         return f"{name} has shape {have.shape}; {equation} gives shape {want.shape}"
     if not np.all(np.isfinite(have)):
         return f"{name} holds nan or inf: a division by zero or an overflow on the way"
-    if close(have, want):
+    if exact:
+        if close(have, want, EXACT_RTOL, EXACT_ATOL):
+            return None
+        if close(have, want, 1e-5, 1e-8):
+            return (f"{name} agrees with {equation} to a few digits only: it looks like {NUMERICAL} "
+                    "(a finite difference); work the derivative out and evaluate the formula")
+    elif close(have, want):
         return None
     for description, value in (slips or {}).items():
         if np.shape(value) == want.shape and close(have, value):
@@ -150,9 +187,13 @@ def require(
     equation: str,
     m: int | None = None,
     slips: Mapping[str, Any] | None = None,
+    exact: bool = False,
 ) -> None:
     """Raise :class:`ExerciseFailed` with :func:`diagnose`'s message unless ``got`` is right."""
-    message = diagnose(name, got, expected, equation=equation, m=m, slips=slips)
+    seen = _references.get()
+    if seen is not None:
+        seen.append(expected)
+    message = diagnose(name, got, expected, equation=equation, m=m, slips=slips, exact=exact)
     if message is not None:
         raise ExerciseFailed(message)
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.course.diagnose import ExerciseFailed
+from chainrule.course.diagnose import ExerciseFailed, recording_references
 
 Namespace = Mapping[str, Any]
 """A notebook's variables (``globals()`` of its kernel)."""
@@ -69,7 +69,8 @@ def find(key: str) -> Exercise:
     notebook, _, number = key.partition(".")
     if not (notebook.isdigit() and number.isdigit()):
         raise ValueError(f"an exercise key is 'N.k' (notebook N, exercise k), got {key!r}")
-    importlib.import_module(f"chainrule.course.nb{int(notebook):02d}")
+    if key not in EXERCISES:
+        importlib.import_module(f"chainrule.course.nb{int(notebook):02d}")
     if key not in EXERCISES:
         raise ValueError(f"there is no exercise {key}")
     return EXERCISES[key]
@@ -88,7 +89,11 @@ def check(key: str, namespace: Namespace) -> None:
         raise ExerciseFailed(
             f"exercise {key}: {', '.join(missing)} is not defined: run the solution cell above first"
         )
-    found.run(namespace)
+    try:
+        found.run(namespace)
+    except ExerciseFailed as error:
+        # raised afresh from here: the traceback shows the check cell and this line, not the check's code
+        raise ExerciseFailed(f"exercise {key}: {error}") from None
     print(f"Exercise {key}: right.")
 
 
@@ -146,17 +151,22 @@ def audit(key: str, namespace: Namespace) -> Audit:
 
     The right answers must pass; every constant and every slip must fail, a
     slip with a message containing its phrase; no message may contain a
-    printed number of the right answers.
+    printed number of the right answers or of the references the check
+    computes (for a function answer, its values at the check's points). A
+    trial that raises anything but :class:`ExerciseFailed` is reported too:
+    the check must say what is wrong, not crash.
     """
     found = find(key)
     report = Audit(key)
     right = {name: namespace[name] for name in found.answers}
     forms = set().union(*(_printed_forms(v) for v in right.values()))
     try:
-        found.run(namespace)
+        with recording_references() as references:
+            found.run(namespace)
     except ExerciseFailed as error:
         report.uncaught.append(f"the right answers fail: {error}")
         return report
+    forms = forms.union(*(_printed_forms(v) for v in references))
     trials: list[tuple[str, dict[str, Any], str | None]] = []
     for name, value in right.items():
         for label, constant in _constants(value):
@@ -166,14 +176,18 @@ def audit(key: str, namespace: Namespace) -> Audit:
     for label, answers, phrase in trials:
         report.trials += 1
         try:
-            found.run({**namespace, **answers})
+            with recording_references() as references:
+                found.run({**namespace, **answers})
         except ExerciseFailed as error:
             message = str(error)
             if phrase is not None and phrase not in message:
                 report.uncaught.append(f"{label} is told {message!r}")
-            leaked = sorted(form for form in forms if form in message)
+            shown = forms.union(*(_printed_forms(v) for v in references))  # fresh points: this run's references
+            leaked = sorted(form for form in shown if form in message)
             if leaked:
                 report.leaks.append(f"{label}: the message shows {leaked[0]}")
+        except Exception as error:  # any crash of the check is a finding
+            report.uncaught.append(f"{label} crashes the check: {type(error).__name__}: {error}")
         else:
             report.uncaught.append(f"{label} passes")
     return report
