@@ -18,6 +18,14 @@ import mpmath as mp
 DIGITS = 60
 
 
+def _tanh(x):
+    # NOTE: mpmath's tanh of a huge argument computes cosh and sinh at a precision that exhausts
+    # memory; beyond |x| = 100, 1 - 2 e^{-2|x|} is tanh to far more than 60 digits.
+    if abs(x) > 100:
+        return mp.sign(x) * (1 - 2 * mp.exp(-2 * abs(x)))
+    return mp.tanh(x)
+
+
 def _softplus(x):
     return x if x > 20 else mp.log1p(mp.exp(x))
 
@@ -32,7 +40,7 @@ ROWS = {
     "exp": mp.exp,
     "log": mp.log,
     "sqrt": mp.sqrt,
-    "tanh": mp.tanh,
+    "tanh": _tanh,
     "sigmoid": lambda x: 1 / (1 + mp.exp(-x)),
     "relu": lambda x: x if x > 0 else mp.mpf(0),
     "leaky_relu": lambda x, a: x if x > 0 else a * x,
