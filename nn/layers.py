@@ -5,8 +5,9 @@ the layer before (``a^0 = x``, the input),
 
     z^l_j = Σ_k w^l_{jk} a^{l-1}_k + b^l_j,        a^l_j = f_l(z^l_j),
 
-so ``neuron.w[k]`` is ``w^l_{jk}``, the weight from neuron ``k`` of the layer
-before to this neuron ``j``; ``layer.W[j][k]`` is the same Value (row =
+so ``neuron.w[k-1]`` is ``w^l_{jk}``, the weight from neuron ``k`` of the layer
+before to this neuron ``j`` (the notes count from 1, Python from 0);
+``layer.W[j-1][k-1]`` is the same Value (row =
 receiving neuron, column = sending neuron: ``layer.W`` is the matrix ``W^l``).
 
 Every call keeps the latest pre-activation ``z`` and activation ``a`` of each
@@ -188,7 +189,7 @@ class Layer(Module):
 
     @property
     def W(self) -> list[list[Value]]:
-        """The weight matrix W^l as Values: ``W[j][k]`` = w_jk, from input k to neuron j."""
+        """The weight matrix W^l as Values: ``W[j-1][k-1]`` = w^l_jk, from input k to neuron j."""
         return [n.w for n in self.neurons]
 
     @property
@@ -315,7 +316,7 @@ class MLP(Module):
 
         ``weights[l-1]`` is the matrix W^l (n_l × n_{l-1}: row j = receiving
         neuron j of layer l, column k = sending neuron k of layer l-1), so
-        ``weights[l-1][j][k]`` is w^l_jk; ``biases[l-1]`` is the vector b^l
+        ``weights[l-1][j-1][k-1]`` is w^l_jk (neurons counted from 1); ``biases[l-1]`` is the vector b^l
         (n_l numbers, or a column n_l × 1). Nested lists or NumPy arrays.
         The sizes are read off the shapes: n_0 = the columns of W^1.
         :meth:`weights` and :meth:`biases` give them back, float for float.
@@ -348,7 +349,7 @@ class MLP(Module):
         return model
 
     def weights(self) -> list[Matrix]:
-        r"""The matrices W^l as lists of floats: ``weights()[l-1][j][k]`` is w^l_jk (see :meth:`from_weights`)."""
+        r"""The matrices W^l as lists of floats: ``weights()[l-1][j-1][k-1]`` is w^l_jk (see :meth:`from_weights`)."""
         return [[[w.data for w in row] for row in layer.W] for layer in self.layers]
 
     def biases(self) -> list[list[float]] | None:

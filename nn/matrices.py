@@ -5,7 +5,7 @@ The curriculum's layout, which :meth:`nn.layers.MLP.from_weights` reads and
 
 * ``weights[l-1]`` is the matrix W^l of layer l, shape n_l × n_{l-1}: row j is
   the receiving neuron j of layer l, column k the sending neuron k of layer
-  l-1, so ``weights[l-1][j][k]`` is w^l_jk;
+  l-1, so ``weights[l-1][j-1][k-1]`` is w^l_jk (the notes count from 1);
 * ``biases[l-1]`` is the vector b^l, n_l numbers (a column of shape n_l × 1,
   as the vectorized equations hold it, is read as the same vector).
 
