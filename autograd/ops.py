@@ -35,8 +35,9 @@ Numerical conventions (IEEE 754, as PyTorch):
       where a learner wants to look.
 
 This module imports nothing but the standard library; it never imports
-``Value`` (the dual functions dispatch on the operand having the method of the
-same name).
+``Value`` nor NumPy (the dual functions dispatch on the operand having the
+method of the same name, or on an array naming its module: each row also
+serves the batch replay of :mod:`autograd.batch`, see :mod:`autograd.array_rules`).
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ from dataclasses import dataclass, field, replace
 from functools import reduce
 from operator import add, mul
 from typing import Any
+
+from autograd.array_rules import checked, elementwise, is_array, namespace, where
 
 LEAKY_RELU_SLOPE = 0.01
 """The default slope α of the leaky ReLU for x < 0 (PyTorch's ``negative_slope``)."""
@@ -67,20 +70,25 @@ def exp(x: Any) -> Any:
             return math.exp(x)
         except OverflowError:
             return math.inf
-    return x.exp()
+    return _method(x, "exp")
 
 
 def log(x: Any) -> Any:
     r"""Natural logarithm, defined for x > 0."""
-    return math.log(x) if _is_float(x) else x.log()
+    return math.log(x) if _is_float(x) else _method(x, "log")
 
 
 def sin(x: Any) -> Any:
-    return _ieee(math.sin, x) if _is_float(x) else x.sin()
+    return _ieee(math.sin, x) if _is_float(x) else _method(x, "sin")
 
 
 def cos(x: Any) -> Any:
-    return _ieee(math.cos, x) if _is_float(x) else x.cos()
+    return _ieee(math.cos, x) if _is_float(x) else _method(x, "cos")
+
+
+def _method(x: Any, name: str) -> Any:
+    """``x.name()`` for a Value, the array module's ``name(x)`` for an array (:mod:`autograd.array_rules`)."""
+    return getattr(x, name)() if namespace(x) is None else getattr(namespace(x), name)(x)
 
 
 def sigmoid(x: Any) -> Any:
@@ -91,6 +99,9 @@ def sigmoid(x: Any) -> Any:
             return 1.0 / (1.0 + math.exp(-x))
         e = math.exp(x)
         return e / (1.0 + e)
+    if is_array(x):  # the same two branches, elementwise
+        e = namespace(x).exp(-abs(x))
+        return where(x, lambda x: x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
     return x.sigmoid()
 
 
@@ -110,6 +121,8 @@ def reciprocal_scaled(c: float, x: Any) -> Any:
         if x == 0:
             return math.copysign(math.inf, c) if c else math.nan
         return c / x
+    if is_array(x):
+        return c / x  # ±inf at 0 (nan for c = 0), as for floats
     if x.data == 0:
         raise ZeroDivisionError(
             "derivative is infinite at 0: cannot build the graph of this gradient "
@@ -171,12 +184,17 @@ def _softplus_forward(x: float) -> float:
 
 def _power_rule(x: Any, p: Any) -> Any:
     r"""d/dx x^p = p x^{p-1}, and 0 where p = 0 (also at x = 0, as PyTorch)."""
+    if is_array(p):
+        return where(p, lambda p: p == 0, 0.0, p * power(x, p - 1))
     p_data = p if _is_float(p) else p.data
     return 0.0 if p_data == 0 else p * power(x, p - 1)
 
 
 def _pow_partials(out: Any, x: Any, y: Any) -> tuple[Any, Any]:
     r"""d/dx x^y = y x^{y-1};  d/dy x^y = x^y log x (0 at x = 0, NaN for x < 0, as PyTorch)."""
+    if is_array(x):
+        dy = where(x, lambda x: x > 0, out * log(abs(x) + (x == 0)), where(x, lambda x: x == 0, 0.0, math.nan))
+        return _power_rule(x, y), dy
     x_data = x if _is_float(x) else x.data
     if x_data > 0:
         dy = out * log(x)
@@ -218,12 +236,16 @@ def _sum_forward(*operands: float) -> float:
     return total
 
 
-def _step(x: Any) -> float:
+def _step(x: Any) -> Any:
     # NaN passes the gradient, as PyTorch's threshold_backward: only x <= 0 blocks it.
+    if is_array(x):
+        return where(x, lambda x: x <= 0, 0.0, 1.0)
     return 0.0 if x <= 0 else 1.0
 
 
-def _sign(x: Any) -> float:
+def _sign(x: Any) -> Any:
+    if is_array(x):  # 0 for NaN, as for floats
+        return where(x, lambda x: x > 0, 1.0, where(x, lambda x: x < 0, -1.0, 0.0))
     return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
 
 
@@ -273,6 +295,8 @@ class Op:
         method: Whether one-operand rows get a ``Value`` method and an
             expression function (False where Python's operators reach them).
         params: The constants of this instance (see :meth:`bind`).
+        forward_arrays: ``forward`` elementwise on arrays of examples (:mod:`autograd.array_rules`);
+            None for ``sum`` and ``Σ``, which :mod:`autograd.batch` computes itself.
     """
 
     name: str
@@ -285,6 +309,7 @@ class Op:
     aliases: tuple[str, ...] = ()
     method: bool = True
     params: tuple = ()
+    forward_arrays: Callable[..., Any] | None = None
     _bound: dict = field(default_factory=dict, compare=False, repr=False)
 
     def bind(self, value: float) -> Op:
@@ -338,16 +363,22 @@ def _shown_slope(alpha: float) -> str:
 # The table.
 # ---------------------------------------------------------------------------
 
+_POW_ARRAYS = checked(_pow_forward, lambda xp, x, y: (x == 0) & (y < 0) | (x < 0) & (xp.floor(y) != y),
+                      lambda xp, x, y: x**y)
+
 # fmt: off
 ADD = row("add", "+", 2, lambda x, y: x + y,
           lambda out, x, y: (1.0, 1.0),
-          r"x + y;  d/dx = 1, d/dy = 1", method=False)
+          r"x + y;  d/dx = 1, d/dy = 1", method=False,
+          forward_arrays=lambda x, y: x + y)
 MUL = row("mul", "*", 2, lambda x, y: x * y,
           lambda out, x, y: (y, x),
-          r"x y;  d/dx = y, d/dy = x", method=False)
+          r"x y;  d/dx = y, d/dy = x", method=False,
+          forward_arrays=lambda x, y: x * y)
 DIV = row("div", "/", 2, _div_forward,
           _div_partials,
-          r"x / y, ZeroDivisionError at y = 0;  d/dx = 1/y, d/dy = -x/y^2", method=False)
+          r"x / y, ZeroDivisionError at y = 0;  d/dx = 1/y, d/dy = -x/y^2", method=False,
+          forward_arrays=checked(_div_forward, lambda xp, x, y: y == 0, lambda xp, x, y: x / y))
 SUM = row("sum", "sum", None, _sum_forward,
           lambda out, *xs: (1.0,) * len(xs),
           r"Σ_i x_i, left to right, one node for any number of terms;  ∂/∂x_i = 1", method=False)
@@ -357,49 +388,64 @@ WEIGHTED_SUM = row("weighted_sum", "Σ", None, _weighted_sum_forward,
                    r"∂z/∂w_k = a_k, ∂z/∂a_k = w_k, ∂z/∂b = 1", method=False)
 POW = row("pow", "**", 2, _pow_forward,
           _pow_partials,
-          r"x^y;  d/dx = y x^{y-1}, d/dy = x^y log x", method=False)
+          r"x^y;  d/dx = y x^{y-1}, d/dy = x^y log x", method=False,
+          forward_arrays=_POW_ARRAYS)
 POW_CONST = row("pow_const", "**", 1, _pow_forward,
                 lambda out, x, p: (_power_rule(x, p),),
                 r"x^p for a constant p;  d/dx x^p = p x^{p-1} (0 when p = 0)",
-                param=Param("p", 1.0, _shown_exponent), method=False)
+                param=Param("p", 1.0, _shown_exponent), method=False,
+                forward_arrays=_POW_ARRAYS)
 EXP = row("exp", "exp", 1, exp,
           lambda out, x: (out,),
-          r"e^x (inf on overflow);  d/dx e^x = e^x: reuse the output")
+          r"e^x (inf on overflow);  d/dx e^x = e^x: reuse the output",
+          forward_arrays=exp)
 LOG = row("log", "log", 1, _log_forward,
           lambda out, x: (reciprocal_scaled(1.0, x),),
-          r"natural logarithm, ValueError unless x > 0;  d/dx log x = 1/x")
+          r"natural logarithm, ValueError unless x > 0;  d/dx log x = 1/x",
+          forward_arrays=checked(_log_forward, lambda xp, x: x <= 0, lambda xp, x: xp.log(x)))
 SQRT = row("sqrt", "sqrt", 1, _sqrt_forward,
            lambda out, x: (reciprocal_scaled(0.5, out),),
-           r"√x, ValueError for x < 0;  d/dx √x = 1/(2√x): reuse the output (inf at 0)")
+           r"√x, ValueError for x < 0;  d/dx √x = 1/(2√x): reuse the output (inf at 0)",
+           forward_arrays=checked(_sqrt_forward, lambda xp, x: x < 0, lambda xp, x: xp.sqrt(x)))
 TANH = row("tanh", "tanh", 1, math.tanh,
            lambda out, x: (1.0 - out * out,),
-           r"tanh x;  d/dx tanh x = 1 - tanh^2 x: reuse the output")
+           r"tanh x;  d/dx tanh x = 1 - tanh^2 x: reuse the output",
+           forward_arrays=elementwise("tanh"))
 SIGMOID = row("sigmoid", "sigmoid", 1, sigmoid,
               lambda out, x: (out * (1.0 - out),),
-              r"σ(x) = 1/(1 + e^{-x}), stable for any x;  σ'(x) = σ(x)(1 - σ(x)): reuse the output")
+              r"σ(x) = 1/(1 + e^{-x}), stable for any x;  σ'(x) = σ(x)(1 - σ(x)): reuse the output",
+              forward_arrays=sigmoid)
 RELU = row("relu", "ReLU", 1, lambda x: 0.0 if x < 0 else x,
            lambda out, x: (_step(x),),
-           r"max(0, x) (NaN stays NaN);  d/dx = 1 if x > 0 else 0 (0 at x = 0, as PyTorch)")
+           r"max(0, x) (NaN stays NaN);  d/dx = 1 if x > 0 else 0 (0 at x = 0, as PyTorch)",
+           forward_arrays=lambda x: where(x, lambda x: x < 0, 0.0, x))
 LEAKY_RELU = row("leaky_relu", "LeakyReLU", 1, lambda x, a: x if x > 0 else a * x,
-                 lambda out, x, a: (1.0 if x > 0 else a,),
+                 lambda out, x, a: (where(x, lambda x: x > 0, 1.0, a) if is_array(x) else 1.0 if x > 0 else a,),
                  r"x if x > 0 else αx (α = 0.01 by default);  d/dx = 1 if x > 0 else α",
-                 param=Param("alpha", LEAKY_RELU_SLOPE, _shown_slope))
+                 param=Param("alpha", LEAKY_RELU_SLOPE, _shown_slope),
+                 forward_arrays=lambda x, a: where(x, lambda x: x > 0, x, a * x))
 SWISH = row("swish", "swish", 1, lambda x: x * sigmoid(x),
             _swish_partials,
-            r"swish / SiLU: x σ(x);  d/dx = σ(x) + x σ(x)(1 - σ(x))", aliases=("silu",))
+            r"swish / SiLU: x σ(x);  d/dx = σ(x) + x σ(x)(1 - σ(x))", aliases=("silu",),
+            forward_arrays=lambda x: x * sigmoid(x))
 SOFTPLUS = row("softplus", "softplus", 1, _softplus_forward,
                lambda out, x: (sigmoid(x),),
-               r"log(1 + e^x), stable for any x;  d/dx log(1 + e^x) = σ(x)")
+               r"log(1 + e^x), stable for any x;  d/dx log(1 + e^x) = σ(x)",
+               forward_arrays=checked(_softplus_forward, None, lambda xp, x: xp.maximum(x, 0.0) + xp.log1p(xp.exp(-abs(x)))))
 SIN = row("sin", "sin", 1, lambda x: _ieee(math.sin, x),
           lambda out, x: (cos(x),),
-          r"sin x (NaN at ±inf);  d/dx sin x = cos x")
+          r"sin x (NaN at ±inf);  d/dx sin x = cos x",
+          forward_arrays=elementwise("sin"))
 COS = row("cos", "cos", 1, lambda x: _ieee(math.cos, x),
           lambda out, x: (-1.0 * sin(x),),
-          r"cos x (NaN at ±inf);  d/dx cos x = -sin x")
+          r"cos x (NaN at ±inf);  d/dx cos x = -sin x",
+          forward_arrays=elementwise("cos"))
 TAN = row("tan", "tan", 1, lambda x: _ieee(math.tan, x),
           lambda out, x: (1.0 + out * out,),
-          r"tan x (NaN at ±inf);  d/dx tan x = 1 + tan^2 x: reuse the output")
+          r"tan x (NaN at ±inf);  d/dx tan x = 1 + tan^2 x: reuse the output",
+          forward_arrays=elementwise("tan"))
 ABS = row("abs", "abs", 1, abs,
           lambda out, x: (_sign(x),),
-          r"|x|;  d/dx |x| = sign x (0 at x = 0, as PyTorch)")
+          r"|x|;  d/dx |x| = sign x (0 at x = 0, as PyTorch)",
+          forward_arrays=abs)
 # fmt: on
