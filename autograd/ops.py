@@ -121,8 +121,8 @@ def reciprocal_scaled(c: float, x: Any) -> Any:
         if x == 0:
             return math.copysign(math.inf, c) if c else math.nan
         return c / x
-    if is_array(x):
-        return c / x  # ±inf at 0 (nan for c = 0), as for floats
+    if is_array(x):  # as for floats: the sign of c at ±0
+        return where(x, lambda x: x == 0, math.copysign(math.inf, c) if c else math.nan, c / x)
     if x.data == 0:
         raise ZeroDivisionError(
             "derivative is infinite at 0: cannot build the graph of this gradient "
