@@ -16,7 +16,7 @@ apt_install = if ! command -v apt-get >/dev/null 2>&1; then \
 	echo "installing $(2) with apt-get"; \
 	$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null
 
-.PHONY: demo test test-fast bench lint lab exercises notebooks system-dot system-browser clean
+.PHONY: demo test test-fast fuzz bench lint lab exercises notebooks system-dot system-browser clean
 
 demo: $(VENV)/.demo-installed system-dot
 	$(VENV)/bin/chainrule train --data moons --samples 300 --hidden 16,16 --activation relu --loss hinge --optimizer sgd --lr 0.05 --momentum 0.9 --epochs 40 --batch-size 32 --seed 0 --out runs/demo --force
@@ -42,6 +42,11 @@ exercises: $(VENV)/.notebooks-installed
 
 notebooks: $(VENV)/.notebooks-installed system-dot
 	$(PY) notebooks/export_html.py --out build/notebooks notebooks/*.ipynb
+
+# 100,000 random graphs against PyTorch float64, inputs from the extremes (about 10 minutes);
+# it exits 1 and prints each disagreement it cannot name (see tests/fuzz_graphs.py).
+fuzz: $(VENV)/.test-installed
+	$(PY) tests/fuzz_graphs.py --graphs 100000
 
 bench: $(VENV)/.test-installed
 	$(PY) benchmarks/bench.py

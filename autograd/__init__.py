@@ -5,6 +5,7 @@ through the recorded graph. Pure Python: only :mod:`autograd.render` imports
 ``graphviz`` (import it as ``from autograd.render import draw_dot``).
 """
 
+from autograd import copying  # noqa: F401  (registers how pickle and copy.deepcopy take a Value)
 from autograd.functional import grad, gradcheck, hessian, jacobian, value_and_grad
 from autograd.graph import topological_order
 from autograd.reductions import sum, weighted_sum

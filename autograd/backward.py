@@ -7,7 +7,9 @@ uses it came earlier), and is passed on to each operand ``u`` of the node
 
     dC/du += (∂v/∂u) · dC/dv,
 
-with ∂v/∂u the local derivative from the node's row of the table of operations.
+with ∂v/∂u the local derivative from the node's row of the table of operations,
+or, for an operation the learner defined by a closure (:mod:`autograd.custom`),
+what that closure adds.
 :meth:`autograd.Value.backward` sorts the graph (:func:`autograd.graph.topological_order`)
 and calls one of the two loops here.
 """
@@ -18,6 +20,7 @@ import math
 from typing import Any
 
 from autograd import ops
+from autograd.custom import Custom, run_closure
 
 
 def backward_floats(order: list[Any], seed: float) -> None:
@@ -62,6 +65,8 @@ def backward_floats(order: list[Any], seed: float) -> None:
         elif rule is total:  # local derivatives (1, ..., 1)
             for x in prev:
                 upstream[x] = get(x, 0.0) + g
+        elif rule.__class__ is Custom:
+            run_closure(node, g, upstream)
         else:
             local = rule.partials(node.data, *[p.data for p in prev], *rule.params)
             for i, child in enumerate(prev):
@@ -69,7 +74,19 @@ def backward_floats(order: list[Any], seed: float) -> None:
 
 
 def backward_values(order: list[Any], seed: Any) -> None:
-    """Backward that builds the gradients as Values (``create_graph=True``)."""
+    """Backward that builds the gradients as Values (``create_graph=True``).
+
+    Raises:
+        TypeError: An operation of the graph is defined by a closure, which adds
+            floats (nothing is changed): its derivative cannot be differentiated.
+    """
+    custom = next((v for v in order if v._rule.__class__ is Custom), None)
+    if custom is not None:
+        raise TypeError(
+            f"backward(create_graph=True) needs every operation's local derivatives as "
+            f"formulas; {custom.op!r} is defined by a closure (_backward), which adds floats. "
+            "Add it to the table with autograd.ops.register(...) to differentiate through it twice."
+        )
     upstream: dict[Any, Any] = {order[-1]: seed}
     for node in reversed(order):
         g = upstream.pop(node)

@@ -24,15 +24,22 @@ differences and PyTorch. Adding an operation is one row here and one test row
 Numerical conventions (IEEE 754, as PyTorch):
     * NaN in, NaN out: ``relu(nan)`` is ``nan``; ``sin(inf)`` is ``nan``;
     * overflow gives ``inf`` rather than an exception: ``exp(1000) = inf``;
-    * a derivative that is infinite at a point (``sqrt`` at 0) is ``inf``; at a
+    * a derivative that is infinite at a point (``sqrt`` at 0) is ``inf``, at
+      first order and in the graph of a gradient (``create_graph=True``); at a
       kink the derivative is PyTorch's (``relu'(0) = 0``, ``|x|'(0) = 0``), and
       ``d/dx x^0 = 0`` everywhere, 0 included;
+    * derivatives are written as PyTorch writes them (its ``derivatives.yaml``)
+      where another form over- or underflows sooner: ∂(x/y)/∂y = -(x/y)/y, not
+      -x/y^2; d/dx x^p = p x^{p-1} with IEEE's ``pow``, so an overflow keeps its
+      sign; softplus(x) = x above PyTorch's threshold 20;
     * domain errors in the forward pass raise at once (``log`` of 0 or of a
-      negative number, ``sqrt`` of a negative number, a negative base with a
-      non-integer exponent, division by zero, zero to a negative power) with a
-      message naming the operation and the operand. PyTorch returns ``inf`` or
+      negative number, ``sqrt`` of a negative number, a finite negative base
+      with a finite non-integer exponent, division by zero, zero to a negative
+      power) with a message naming the operation and the operand. PyTorch returns ``inf`` or
       ``nan`` there; chainrule stops at the operation that made it, which is
-      where a learner wants to look.
+      where a learner wants to look. The graph a gradient builds
+      (``create_graph=True``) is not the learner's forward pass: there these
+      rules give IEEE's ``inf`` or ``nan``, as PyTorch (``1/(2√x)`` at 0 is ``inf``).
 
 This module imports nothing but the standard library; it never imports
 ``Value`` nor NumPy (the dual functions dispatch on the operand having the
@@ -50,9 +57,13 @@ from operator import add, mul
 from typing import Any
 
 from autograd.array_rules import checked, elementwise, is_array, namespace, where
+from autograd.ieee import domain_error, float_pow, ieee_div, in_derivative_graph
 
 LEAKY_RELU_SLOPE = 0.01
 """The default slope α of the leaky ReLU for x < 0 (PyTorch's ``negative_slope``)."""
+
+SOFTPLUS_THRESHOLD = 20.0
+"""Above it softplus(x) is x and its derivative 1 (PyTorch's ``threshold``, with β = 1)."""
 
 # ---------------------------------------------------------------------------
 # Dual functions: floats in, float out; Values in, Value out.
@@ -70,65 +81,54 @@ def exp(x: Any) -> Any:
             return math.exp(x)
         except OverflowError:
             return math.inf
-    return _method(x, "exp")
+    return namespace(x).exp(x) if is_array(x) else x.exp()
 
 
 def log(x: Any) -> Any:
-    r"""Natural logarithm, defined for x > 0."""
-    return math.log(x) if _is_float(x) else _method(x, "log")
+    r"""Natural logarithm; as IEEE, -inf at 0 and NaN for x < 0 (only derivatives call it)."""
+    if _is_float(x):
+        return math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
+    if is_array(x):
+        return namespace(x).log(x)
+    return in_derivative_graph(lambda: x.log())
 
 
 def sin(x: Any) -> Any:
-    return _ieee(math.sin, x) if _is_float(x) else _method(x, "sin")
+    return _ieee(math.sin, x) if _is_float(x) else namespace(x).sin(x) if is_array(x) else x.sin()
 
 
 def cos(x: Any) -> Any:
-    return _ieee(math.cos, x) if _is_float(x) else _method(x, "cos")
-
-
-def _method(x: Any, name: str) -> Any:
-    """``x.name()`` for a Value, the array module's ``name(x)`` for an array (:mod:`autograd.array_rules`)."""
-    return getattr(x, name)() if namespace(x) is None else getattr(namespace(x), name)(x)
+    return _ieee(math.cos, x) if _is_float(x) else namespace(x).cos(x) if is_array(x) else x.cos()
 
 
 def sigmoid(x: Any) -> Any:
-    r"""σ(x) = 1 / (1 + e^{-x}), evaluated without overflow for any float."""
+    r"""σ(x) = 1 / (1 + e^{-x}), PyTorch's form: e^{-x} = inf below x = -709.78 gives exactly 0, as PyTorch."""
     if _is_float(x):
-        # NOTE: numerical stability: only ever exponentiate a non-positive number.
-        if x >= 0:
+        try:
             return 1.0 / (1.0 + math.exp(-x))
-        e = math.exp(x)
-        return e / (1.0 + e)
-    if is_array(x):  # the same two branches, elementwise
-        e = namespace(x).exp(-abs(x))
-        return where(x, lambda x: x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        except OverflowError:
+            return 0.0
+    if is_array(x):
+        return 1.0 / (1.0 + namespace(x).exp(-x))  # the same form: e^{-x} = inf gives 0
     return x.sigmoid()
 
 
-def power(x: Any, p: float) -> Any:
-    r"""x^p for a constant p; ``inf`` where IEEE gives it (0^{-1}, overflow)."""
-    if _is_float(x):
+def power(x: Any, p: Any) -> Any:
+    r"""x^p, as IEEE's ``pow``: ``±inf`` on overflow and at 0^{p<0}, signed as x^p would be."""
+    if _is_float(x) and _is_float(p):
         try:
-            return float(x) ** p
+            result = float(x) ** p
         except (ZeroDivisionError, OverflowError):
-            return math.inf
-    return x**p
+            return float_pow(x, p)
+        return result if result.__class__ is float else math.nan  # complex: a negative base
+    return in_derivative_graph(lambda: x**p)
 
 
 def reciprocal_scaled(c: float, x: Any) -> Any:
-    r"""c / x; for floats ``±inf`` at x = 0 (IEEE), for Values a clear error."""
+    r"""c / x, as IEEE: ``±inf`` at x = 0 (c ≠ 0), NaN for 0/0; on Values too."""
     if _is_float(x):
-        if x == 0:
-            return math.copysign(math.inf, c) if c else math.nan
-        return c / x
-    if is_array(x):  # as for floats: the sign of c at ±0
-        return where(x, lambda x: x == 0, math.copysign(math.inf, c) if c else math.nan, c / x)
-    if x.data == 0:
-        raise ZeroDivisionError(
-            "derivative is infinite at 0: cannot build the graph of this gradient "
-            "(create_graph=True) at a singular point"
-        )
-    return c * x**-1
+        return ieee_div(c, x)
+    return in_derivative_graph(lambda: c / x)
 
 
 def _ieee(f: Callable[[float], float], x: float) -> float:
@@ -147,43 +147,60 @@ def _ieee(f: Callable[[float], float], x: float) -> float:
 def _pow_forward(x: float, y: float) -> float:
     r"""x^y for floats, raising domain errors that name the operands."""
     if x == 0 and y < 0:
-        raise ZeroDivisionError(f"pow: 0.0 ** {y!r} divides by zero")
-    if x < 0 and not float(y).is_integer():
-        raise ValueError(
+        return domain_error(ZeroDivisionError(f"pow: 0.0 ** {y!r} divides by zero"), float_pow(x, y))
+    if x < 0 and not (float(y).is_integer() or math.isinf(y) or x == -math.inf):
+        error = ValueError(
             f"pow: a negative base ({x!r}) needs an integer exponent, got {y!r} "
             "(the result would be complex)"
         )
+        return domain_error(error, math.nan)
     try:
         return float(x) ** y
-    except OverflowError:
-        return math.copysign(math.inf, x) if float(y) % 2 == 1 else math.inf
+    except (ZeroDivisionError, OverflowError):  # (-0.0) ** -1, overflow: IEEE's signed inf
+        return float_pow(x, y)
 
 
 def _div_forward(x: float, y: float) -> float:
     if y == 0:
-        raise ZeroDivisionError(f"division: {x!r} / {y!r} divides by zero")
+        return domain_error(ZeroDivisionError(f"division: {x!r} / {y!r} divides by zero"), ieee_div(x, y))
     return x / y
 
 
 def _log_forward(x: float) -> float:
     if x <= 0:
-        raise ValueError(f"log: operand must be > 0, got {x!r}")
+        return domain_error(ValueError(f"log: operand must be > 0, got {x!r}"), log(x))
     return math.log(x)
 
 
 def _sqrt_forward(x: float) -> float:
     if x < 0:
-        raise ValueError(f"sqrt: operand must be >= 0, got {x!r}")
+        return domain_error(ValueError(f"sqrt: operand must be >= 0, got {x!r}"), math.nan)
     return math.sqrt(x)
 
 
 def _softplus_forward(x: float) -> float:
-    # NOTE: numerical stability: log(1 + e^x) = max(x, 0) + log1p(e^{-|x|}).
-    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+    # PyTorch's: x above the threshold, where log(1 + e^x) rounds to x; below it e^x cannot overflow.
+    return x if x > SOFTPLUS_THRESHOLD else math.log1p(math.exp(x))
+
+
+def _softplus_partials(out: Any, x: Any) -> tuple[Any]:
+    r"""d/dx log(1 + e^x) = σ(x); 1 above the threshold, where the function is x (as PyTorch)."""
+    if _is_float(x):
+        if x > SOFTPLUS_THRESHOLD:
+            return (1.0,)
+        e = math.exp(x)  # PyTorch's e^x / (e^x + 1): no overflow below the threshold
+        return (e / (e + 1.0),)
+    if is_array(x):
+        e = namespace(x).exp(namespace(x).minimum(x, SOFTPLUS_THRESHOLD))
+        return (where(x, lambda x: x > SOFTPLUS_THRESHOLD, 1.0, e / (e + 1.0)),)
+    if x.data >= SOFTPLUS_THRESHOLD:
+        # PyTorch's second derivative from the threshold on is σ'(x) times a mask of 0 (NaN for an infinite gradient)
+        return ((1.0 if x.data > SOFTPLUS_THRESHOLD else sigmoid(x.data)) + 0.0 * sigmoid(x),)
+    return (sigmoid(x),)
 
 
 def _power_rule(x: Any, p: Any) -> Any:
-    r"""d/dx x^p = p x^{p-1}, and 0 where p = 0 (also at x = 0, as PyTorch)."""
+    r"""d/dx x^p = p x^{p-1} (PyTorch's ``pow_backward``), and 0 where p = 0 (also at x = 0)."""
     if is_array(p):
         return where(p, lambda p: p == 0, 0.0, p * power(x, p - 1))
     p_data = p if _is_float(p) else p.data
@@ -191,36 +208,32 @@ def _power_rule(x: Any, p: Any) -> Any:
 
 
 def _pow_partials(out: Any, x: Any, y: Any) -> tuple[Any, Any]:
-    r"""d/dx x^y = y x^{y-1};  d/dy x^y = x^y log x (0 at x = 0, NaN for x < 0, as PyTorch)."""
-    if is_array(x):
-        dy = where(x, lambda x: x > 0, out * log(abs(x) + (x == 0)), where(x, lambda x: x == 0, 0.0, math.nan))
-        return _power_rule(x, y), dy
+    r"""d/dx x^y = y x^{y-1};  d/dy x^y = x^y log x: 0 at x = 0 for y >= 0, else NaN for x < 0 (as PyTorch)."""
+    if is_array(x) or is_array(y):
+        xp = namespace(x) or namespace(y)
+        return _power_rule(x, y), xp.where((x == 0) & (y >= 0), 0.0, out * log(x))
     x_data = x if _is_float(x) else x.data
-    if x_data > 0:
-        dy = out * log(x)
-    elif x_data == 0:
-        dy = 0.0
-    else:
-        dy = math.nan
+    y_data = y if _is_float(y) else y.data
+    dy = 0.0 if x_data == 0 and y_data >= 0 else out * log(x)
     return _power_rule(x, y), dy
 
 
 def _div_partials(out: Any, x: Any, y: Any) -> tuple[Any, Any]:
-    r"""d/dx x/y = 1/y;  d/dy x/y = -x/y^2 (y^2 may underflow to 0: then ∓inf, as PyTorch)."""
+    r"""d/dx x/y = 1/y;  d/dy x/y = -(x/y)/y, PyTorch's form (-x/y^2 overflows where y^2 does)."""
     if _is_float(y):
-        y2 = y * y
-        return 1.0 / y, (-x / y2 if y2 else reciprocal_scaled(-x, y2))
-    return y**-1, -1.0 * x * y**-2
+        if y:
+            return 1.0 / y, -(out / y)
+        return ieee_div(1.0, y), -ieee_div(out, y)
+    return in_derivative_graph(lambda: (1.0 / y, -1.0 * (out / y)))
 
 
 def _weighted_sum_forward(*operands: float) -> float:
-    """Σ_k w_k a_k (+ b): operands are (w_1, ..., w_n, a_1, ..., a_n), then b when their count is odd."""
+    """b + Σ_k w_k a_k: operands are (w_1, ..., w_n, a_1, ..., a_n), then b when their count is odd."""
     n = len(operands) // 2
-    if not n:
-        return operands[0]
-    # a left fold, as w_1 a_1 + w_2 a_2 + ... + b written out (same rounding)
-    z = reduce(add, map(mul, operands[:n], operands[n : 2 * n]))
-    return z + operands[-1] if len(operands) % 2 else z
+    # micrograd's order: a left fold from the bias, as sum((w*a for ...), b) (same rounding);
+    # from 0.0 without a bias, as Python's sum
+    start = operands[-1] if len(operands) % 2 else 0.0
+    return reduce(add, map(mul, operands[:n], operands[n : 2 * n]), start)
 
 
 def _weighted_sum_partials(out: Any, *operands: Any) -> tuple:
@@ -230,8 +243,8 @@ def _weighted_sum_partials(out: Any, *operands: Any) -> tuple:
 
 
 def _sum_forward(*operands: float) -> float:
-    total = operands[0]  # a left fold, as x_1 + x_2 + ... written out
-    for x in operands[1:]:
+    total = 0.0  # a left fold from 0, as Python's sum(xs) of Values written out
+    for x in operands:
         total += x
     return total
 
@@ -250,9 +263,9 @@ def _sign(x: Any) -> Any:
 
 
 def _swish_partials(out: Any, x: Any) -> tuple[Any]:
-    r"""d/dx x σ(x) = σ(x) + x σ(x)(1 - σ(x))."""
+    r"""d/dx x σ(x) = σ(x)(1 + x(1 - σ(x))), PyTorch's form."""
     s = sigmoid(x)
-    return (s + x * s * (1.0 - s),)
+    return (s * (1.0 + x * (1.0 - s)),)
 
 
 # ---------------------------------------------------------------------------
@@ -363,8 +376,11 @@ def _shown_slope(alpha: float) -> str:
 # The table.
 # ---------------------------------------------------------------------------
 
-_POW_ARRAYS = checked(_pow_forward, lambda xp, x, y: (x == 0) & (y < 0) | (x < 0) & (xp.floor(y) != y),
-                      lambda xp, x, y: x**y)
+_POW_ARRAYS = checked(  # the float rule's refusals: 0^{y<0}; a finite negative base, a finite non-integer y
+    _pow_forward, lambda xp, x, y: (x == 0) & (y < 0) | (x < 0) & (x != -math.inf) & (xp.floor(y) != y) & ~xp.isinf(y),
+    lambda xp, x, y: x**y)
+_SOFTPLUS_ARRAYS = checked(_softplus_forward, None,
+                           lambda xp, x: xp.where(x > SOFTPLUS_THRESHOLD, x, xp.log1p(xp.exp(xp.minimum(x, SOFTPLUS_THRESHOLD)))))
 
 # fmt: off
 ADD = row("add", "+", 2, lambda x, y: x + y,
@@ -377,14 +393,14 @@ MUL = row("mul", "*", 2, lambda x, y: x * y,
           forward_arrays=lambda x, y: x * y)
 DIV = row("div", "/", 2, _div_forward,
           _div_partials,
-          r"x / y, ZeroDivisionError at y = 0;  d/dx = 1/y, d/dy = -x/y^2", method=False,
+          r"x / y, ZeroDivisionError at y = 0;  d/dx = 1/y, d/dy = -(x/y)/y", method=False,
           forward_arrays=checked(_div_forward, lambda xp, x, y: y == 0, lambda xp, x, y: x / y))
 SUM = row("sum", "sum", None, _sum_forward,
           lambda out, *xs: (1.0,) * len(xs),
-          r"Σ_i x_i, left to right, one node for any number of terms;  ∂/∂x_i = 1", method=False)
+          r"Σ_i x_i, left to right from 0 (as Python's sum), one node for any number of terms;  ∂/∂x_i = 1", method=False)
 WEIGHTED_SUM = row("weighted_sum", "Σ", None, _weighted_sum_forward,
                    _weighted_sum_partials,
-                   r"a neuron's z = Σ_k w_k a_k + b, operands (w_1, ..., w_n, a_1, ..., a_n, b) (b optional);  "
+                   r"a neuron's z = b + Σ_k w_k a_k, summed from b (micrograd's order), operands (w_1, ..., w_n, a_1, ..., a_n, b) (b optional);  "
                    r"∂z/∂w_k = a_k, ∂z/∂a_k = w_k, ∂z/∂b = 1", method=False)
 POW = row("pow", "**", 2, _pow_forward,
           _pow_partials,
@@ -426,12 +442,12 @@ LEAKY_RELU = row("leaky_relu", "LeakyReLU", 1, lambda x, a: x if x > 0 else a * 
                  forward_arrays=lambda x, a: where(x, lambda x: x > 0, x, a * x))
 SWISH = row("swish", "swish", 1, lambda x: x * sigmoid(x),
             _swish_partials,
-            r"swish / SiLU: x σ(x);  d/dx = σ(x) + x σ(x)(1 - σ(x))", aliases=("silu",),
+            r"swish / SiLU: x σ(x);  d/dx = σ(x)(1 + x(1 - σ(x)))", aliases=("silu",),
             forward_arrays=lambda x: x * sigmoid(x))
 SOFTPLUS = row("softplus", "softplus", 1, _softplus_forward,
-               lambda out, x: (sigmoid(x),),
-               r"log(1 + e^x), stable for any x;  d/dx log(1 + e^x) = σ(x)",
-               forward_arrays=checked(_softplus_forward, None, lambda xp, x: xp.maximum(x, 0.0) + xp.log1p(xp.exp(-abs(x)))))
+               _softplus_partials,
+               r"log(1 + e^x), x above 20 (PyTorch's threshold);  d/dx log(1 + e^x) = σ(x) (1 above 20)",
+               forward_arrays=_SOFTPLUS_ARRAYS)
 SIN = row("sin", "sin", 1, lambda x: _ieee(math.sin, x),
           lambda out, x: (cos(x),),
           r"sin x (NaN at ±inf);  d/dx sin x = cos x",
@@ -449,3 +465,92 @@ ABS = row("abs", "abs", 1, abs,
           r"|x|;  d/dx |x| = sign x (0 at x = 0, as PyTorch)",
           forward_arrays=abs)
 # fmt: on
+
+
+# ---------------------------------------------------------------------------
+# Rows added at run time.
+# ---------------------------------------------------------------------------
+
+REGISTERED: dict[str, Op] = {}
+"""The rows added by :func:`register` (every other row is the built-in table above)."""
+
+ON_CHANGE: list[Callable[[Op, bool], None]] = []
+"""Called as ``f(op, added)`` when :func:`register` adds a row (``added`` True) or
+:func:`unregister` removes one; ``autograd.value`` keeps the ``Value`` methods in step."""
+
+
+def register(
+    name: str,
+    forward: Callable[..., float],
+    partials: Callable[..., tuple],
+    doc: str = "",
+    *,
+    arity: int = 1,
+    symbol: str | None = None,
+) -> Op:
+    r"""Add an operation to the table at run time; it becomes the ``Value`` method ``name``.
+
+    The row works as the built-in ones do: ``x.name()`` (``a.name(b, ...)`` for
+    ``arity`` operands, numbers lifted to constants) records one node; drawings
+    show ``symbol``; ``backward()``, ``backward(create_graph=True)``, replay
+    (:func:`autograd.trace`), copying and pickling use its rules. Registering
+    a name again replaces the row registered before (a notebook cell can be run
+    twice); a built-in row cannot be replaced.
+
+    Example (the cube, d/dx x^3 = 3x^2)::
+
+        ops.register("cube", lambda x: x**3, lambda out, x: (3.0 * x * x,), "x^3;  d/dx = 3x^2")
+        Value(2.0).cube()          # Value(data=8.0, ...)
+
+    Args:
+        name: The method's name (a Python identifier not starting with ``_``).
+        forward: ``forward(*operand_floats) -> float``.
+        partials: ``partials(out, *operands) -> tuple``, one local derivative
+            per operand. Write it with arithmetic and the dual functions of this
+            module (:func:`exp`, :func:`log`, ...) so that it also works on
+            Values (gradients of gradients).
+        doc: The mathematics in one line (the method's docstring).
+        arity: The number of Value operands (at least 1).
+        symbol: What a drawing shows (default: ``name``).
+
+    Raises:
+        ValueError: A name that is not an identifier, a built-in row, or a
+            name ``Value`` already has for something else; an arity below 1.
+        TypeError: ``forward`` or ``partials`` is not callable.
+    """
+    if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
+        raise ValueError(f"register: name must be a Python identifier not starting with _, got {name!r}")
+    if name in OPS and name not in REGISTERED:
+        raise ValueError(f"register: {name!r} is a built-in operation of the table; choose another name")
+    if not callable(forward) or not callable(partials):
+        raise TypeError("register: forward and partials must be functions (see autograd.ops.Op)")
+    if isinstance(arity, bool) or not isinstance(arity, int) or arity < 1:
+        raise ValueError(f"register: arity must be an int >= 1, got {arity!r}")
+    if name in REGISTERED:
+        unregister(name)
+    op = row(name, symbol or name, arity, forward, partials, doc or name)
+    REGISTERED[name] = op
+    try:
+        for f in ON_CHANGE:
+            f(op, True)
+    except Exception:
+        _remove(op)
+        raise
+    return op
+
+
+def unregister(name: str) -> None:
+    """Remove a row added by :func:`register` (and its ``Value`` method)."""
+    op = REGISTERED.get(name)
+    if op is None:
+        raise KeyError(f"unregister: {name!r} was not added by autograd.ops.register")
+    for f in ON_CHANGE:
+        f(op, False)
+    _remove(op)
+
+
+def _remove(op: Op) -> None:
+    del OPS[op.name], REGISTERED[op.name]
+    for key in (op.name, op.symbol):
+        if SYMBOLS.get(key) is op:
+            del SYMBOLS[key]

@@ -3,7 +3,9 @@ r"""Operations on many Values at once, each ONE node of the graph.
 ``sum(xs)`` is Σ_i x_i and ``weighted_sum(w, a, b)`` is a neuron's
 z = Σ_k w_k a_k + b: one node with all the terms as operands, instead of a
 chain of ``+`` and ``*`` nodes. The values and gradients are those of the
-chain written out (the same left fold, so the same floats); the graph is
+chain micrograd writes (the same left fold, so the same floats): Python's
+``sum(xs)``, which starts from 0, and micrograd's neuron
+``sum((wi*xi for wi, xi in zip(w, x)), b)``, which starts from the bias; the graph is
 smaller, faster to build and to backpropagate through, and a drawing shows
 the neuron's sum as one ``Σ`` node.
 """
@@ -52,9 +54,8 @@ def weighted_sum(w: Sequence[Value | Number], a: Sequence[Value | Number], b: Va
     operands = (*w, *a) if b is None else (*w, *a, b)
     try:
         # NOTE: speed: the row's forward rule inlined, in C (a test checks it against the row).
-        z = reduce(add, map(mul, map(_data, w), map(_data, a)))
-        if b is not None:
-            z += b.data  # type: ignore[union-attr]
+        start = 0.0 if b is None else b.data  # type: ignore[union-attr]
+        z = reduce(add, map(mul, map(_data, w), map(_data, a)), start)
     except AttributeError:  # numbers among the operands: lift them to constant leaves
         values = tuple(_operand(x, "weighted_sum operand", i) for i, x in enumerate(operands))
         return apply(ops.WEIGHTED_SUM, *values)

@@ -48,23 +48,11 @@ from operator import add, itemgetter, mul
 from typing import Any
 
 from autograd import ops
+from autograd.grad_mode import TraceError, enable_grad, tracing
 from autograd.graph import topological_order
-from autograd.value import Value, as_float, enable_grad, tracing
+from autograd.value import Value, as_float
 
 _ADD, _MUL, _WEIGHTED_SUM, _SUM, _UNARY, _ROW = range(6)
-
-
-class TraceError(RuntimeError):
-    """The traced function did something a tape cannot replay."""
-
-
-def frozen_number(what: str) -> TraceError:
-    """The error for reading a Value's number as a Python number while tracing (``float(v)``, ...)."""
-    return TraceError(
-        f"{what} while tracing: v's number would be frozen into the tape for every later "
-        "input. Write it with an operation of the table (v.exp(), v.relu(), ...), or do not "
-        "trace this function."
-    )
 
 
 def _gather(slots: Sequence[int]) -> Callable[[list[float]], tuple[float, ...]]:
@@ -117,12 +105,12 @@ class Tape:
             elif kind is _MUL:
                 vals[out] = vals[x] * vals[y]
             elif kind is _WEIGHTED_SUM:
-                total = reduce(add, map(mul, x[0](vals), x[1](vals)))
-                vals[out] = total if z < 0 else total + vals[z]
+                # bias first, as micrograd's sum(..., b); 0.0 without one, as Python's sum
+                vals[out] = reduce(add, map(mul, x[0](vals), x[1](vals)), 0.0 if z < 0 else vals[z])
             elif kind is _UNARY:
                 vals[out] = y(vals[x])
             elif kind is _SUM:
-                vals[out] = reduce(add, x(vals))
+                vals[out] = reduce(add, x(vals), 0.0)
             else:
                 vals[out] = z.forward(*[vals[s] for s in x], *z.params)
         return vals
@@ -339,6 +327,11 @@ def _instruction(node: Value, operands: list[int], out: int) -> tuple:
     rule = node.rule
     if rule is None:
         raise TraceError("a leaf has no instruction")  # the caller passes operations only
+    if not isinstance(rule, ops.Op):
+        raise TraceError(
+            f"the operation {node.op!r} is defined by a closure (_backward): a tape replays "
+            "the table's rules only. Add it with autograd.ops.register(...) to trace it."
+        )
     if rule is ops.ADD:
         return (_ADD, out, operands[0], operands[1], None)
     if rule is ops.MUL:

@@ -28,66 +28,35 @@ Design decisions (documented here, checked in ``tests/``):
       numbers with ``a.data == b.data``.
     * No closure is stored on a node: a node refers only to its operands and to
       a shared ``Op``, so a dropped graph is freed by reference counting alone.
+      ``node._backward()`` is still there, as in micrograd: the node's own step
+      of the chain rule, made from its row when asked for. Only an operation the
+      learner defines the lecture's way (``Value(data, operands, "name")``, then
+      ``out._backward = closure``) keeps a closure (:mod:`autograd.custom`).
+    * ``copy.deepcopy`` and ``pickle`` take the whole graph below a value,
+      without recursion: :mod:`autograd.copying` registers how, with
+      :mod:`copyreg`, when :mod:`autograd` is imported.
 """
 
 from __future__ import annotations
 
 import inspect
 import numbers
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
-from autograd import ops
+from autograd import grad_mode, ops
 from autograd.backward import backward_floats, backward_values
+from autograd.custom import Custom, probed_partials, step
+from autograd.grad_mode import TraceError, enable_grad, is_grad_enabled, no_grad, tracing
 from autograd.graph import topological_order
 from autograd.ops import Op
 
 Number = int | float
 
-_recording: ContextVar[bool] = ContextVar("chainrule_grad_enabled", default=True)
-"""Whether operations record a graph. A context variable, so each thread (and each
-asyncio task) has its own: ``no_grad()`` in one thread never stops another's recording.
-A new thread starts with recording on, as in PyTorch."""
-
-
-@contextmanager
-def _setting(variable: ContextVar[bool], value: bool) -> Iterator[None]:
-    """``variable`` set to ``value`` inside the block, restored after it."""
-    token = variable.set(value)
-    try:
-        yield
-    finally:
-        variable.reset(token)
-
-
-def no_grad() -> AbstractContextManager[None]:
-    """Context manager: operations inside record no graph (results are leaves).
-
-    Like ``torch.no_grad()``: use it for parameter updates and evaluation. It
-    affects only the current thread (and asyncio task).
-    """
-    return _setting(_recording, False)
-
-
-def enable_grad() -> AbstractContextManager[None]:
-    """Context manager: operations inside record a graph, even within :func:`no_grad`."""
-    return _setting(_recording, True)
-
-
-_tracing: ContextVar[bool] = ContextVar("chainrule_tracing", default=False)
-"""Whether :func:`autograd.trace` is recording (comparisons of Values are then an error)."""
-
-
-def tracing() -> AbstractContextManager[None]:
-    """Context manager used by :func:`autograd.trace`: comparisons of Values raise inside it."""
-    return _setting(_tracing, True)
-
-
-def is_grad_enabled() -> bool:
-    """True unless inside :func:`no_grad` (in this thread or asyncio task)."""
-    return _recording.get()
+# NOTE: speed: assigned, not imported: CPython compiles imported_name.get() to a slower load (+30 ns a node)
+_recording = grad_mode.recording
+_tracing = grad_mode.tracing_flag
 
 
 def as_float(x: object, what: str) -> float:
@@ -151,9 +120,9 @@ class Value:
         data: The number (int, float or NumPy real scalar; stored as float).
         _children: Operands of the operation that made this value (micrograd's
             signature; normally left empty and filled by the operators).
-        _op: Symbol or name of that operation (``"+"``, ``"*"``, ``"tanh"``);
-            it must be a primitive of :data:`autograd.ops.OPS` with a matching
-            number of children.
+        _op: Symbol or name of that operation (``"+"``, ``"tanh"``): a row of
+            :data:`autograd.ops.OPS` with that many operands, or the learner's
+            own operation, whose step is the closure assigned to :attr:`_backward`.
         label: A name shown when the graph is drawn (can be set later).
 
     Attributes:
@@ -162,6 +131,7 @@ class Value:
             ``Value`` after ``backward(create_graph=True)``.
         label: A display name.
         _prev: Operands, in argument order (a tuple; duplicates kept).
+        _backward: This node's own step of the chain rule (assign a closure to define it).
     """
 
     __slots__ = ("_prev", "_rule", "data", "grad", "label")
@@ -178,21 +148,24 @@ class Value:
                 raise TypeError(
                     f"Value children must be Values, got {type(child).__name__}: {child!r}"
                 )
-        rule = None
-        if _op:
+        if not isinstance(_op, str):
+            raise TypeError(f"Value _op must be a str (the operation's name), got {type(_op).__name__}")
+        rule: Op | Custom | None = None
+        if children:
+            if not _op:
+                raise ValueError(
+                    "Value children given without an operation: name it, "
+                    "as in Value(data, (a, b), 'myop')"
+                )
             rule = ops.SYMBOLS.get(_op)
             if rule is not None and rule.param is not None and not rule.params:
                 rule = rule.bind(rule.param.default)
-            if rule is None or len(children) != (rule.arity or max(1, len(children))):
-                known = ", ".join(sorted(ops.SYMBOLS))
-                raise ValueError(
-                    f"Value _op {_op!r} with {len(children)} children is not a primitive "
-                    f"with that many operands; known operations: {known}"
-                )
-        elif children:
-            raise ValueError("Value children given without an operation (_op)")
+            if rule is None or len(children) != (rule.arity or len(children)):
+                rule = Custom(_op)  # the learner's own operation: its step is a closure
+        elif _op:
+            raise ValueError(f"Value _op {_op!r} given without operands (_children): a leaf has no operation")
         self._prev: tuple[Value, ...] = children
-        self._rule: Op | None = rule
+        self._rule: Op | Custom | None = rule
 
     # -- the public, read-only view of the graph -----------------------------
 
@@ -207,8 +180,8 @@ class Value:
         return self._op
 
     @property
-    def rule(self) -> Op | None:
-        """The row of the table of operations that made this value (None for a leaf)."""
+    def rule(self) -> Op | Custom | None:
+        """The row of the table that made this value (None for a leaf; :class:`Custom` for a closure's)."""
         return self._rule
 
     @property
@@ -223,9 +196,11 @@ class Value:
 
     def partials(self) -> tuple[float, ...]:
         r"""Local derivatives ∂self/∂operand_i, one per entry of :attr:`parents`."""
-        if self._rule is None:
-            return ()
         rule = self._rule
+        if rule is None:
+            return ()
+        if isinstance(rule, Custom):  # read off the closure, run with out.grad = 1
+            return probed_partials(self)
         return tuple(
             float(d) for d in rule.partials(self.data, *(p.data for p in self._prev), *rule.params)
         )
@@ -305,6 +280,31 @@ class Value:
 
     # -- gradients -------------------------------------------------------------
 
+    @property
+    def _backward(self) -> Callable[[], None]:
+        r"""This node's own step of the chain rule, micrograd's ``_backward`` (see :func:`autograd.custom.step`).
+
+        Calling it adds (∂self/∂u) · ``self.grad`` to ``u.grad`` for each operand u,
+        as :meth:`backward` does at this node (nothing on a leaf); for an operation
+        the learner defined, it is the closure assigned.
+        """
+        rule = self._rule
+        if rule.__class__ is Custom and rule.closure is not None:
+            return rule.closure
+        return partial(step, self)
+
+    @_backward.setter
+    def _backward(self, closure: Callable[[], None]) -> None:
+        """Define this node's operation's gradient step by a closure (the lecture's way)."""
+        if not callable(closure):
+            raise TypeError(f"_backward must be a function of no arguments, got {type(closure).__name__}")
+        if not self._prev:
+            raise ValueError(
+                "_backward assigned to a leaf: a leaf has no operands to pass its gradient to "
+                "(make the result with Value(data, (operands...), 'name') first)"
+            )
+        self._rule = Custom(self._op, closure)
+
     def backward(self, grad: Number | Value = 1.0, *, create_graph: bool = False) -> None:
         r"""Accumulate dself/dnode into ``node.grad`` for every node of the graph.
 
@@ -319,6 +319,13 @@ class Value:
                 themselves differentiable (gradients of gradients). Each
                 ``.grad`` is then a Value whose graph refers to this one; call
                 :meth:`zero_grad` to release it.
+
+        Raises:
+            MissingBackward: A node has operands but neither a row of the table
+                nor a ``_backward`` closure (gradients of the nodes visited
+                before it have been added).
+            TypeError: ``create_graph=True`` through an operation defined by a
+                closure (nothing has been changed).
         """
         order = topological_order(self)
         if create_graph:
@@ -341,16 +348,12 @@ class Value:
 
     def __float__(self) -> float:  # also behind math.exp(v), math.floor(v), complex(v), ...
         if _tracing.get():
-            from autograd.replay import frozen_number
-
-            raise frozen_number("float(v) (or a math function of v, such as math.exp(v))")
+            raise grad_mode.frozen_number("float(v) (or a math function of v, such as math.exp(v))")
         return self.data
 
     def _not_an_integer(self, *_: object) -> int:  # int(v), round(v), math.trunc(v), v as an index
         if _tracing.get():
-            from autograd.replay import frozen_number
-
-            raise frozen_number("int(v), round(v), math.trunc(v) or v as an index")
+            raise grad_mode.frozen_number("int(v), round(v), math.trunc(v) or v as an index")
         raise TypeError("int(v), round(v), math.trunc(v) or v as an index: a Value is a real number (convert v.data)")
 
     __int__ = __index__ = __round__ = __trunc__ = _not_an_integer
@@ -373,33 +376,9 @@ class Value:
 
     __hash__ = object.__hash__
 
-    # -- copying and pickling, without recursion ------------------------------
-
-    def __reduce__(self) -> tuple:
-        """Pickle the whole graph below this value as a flat table (no recursion).
-
-        Rows are ``(data, grad, label, operation name, constants, operand
-        indices)`` in topological order, so graphs of any depth pickle at the
-        default recursion limit. A gradient that is itself a Value
-        (``create_graph=True``) is not kept: it would drag a second graph along.
-        """
-        from autograd.copying import flatten, rebuild
-
-        return (rebuild, (flatten(self),))
-
-    def __deepcopy__(self, memo: dict) -> Value:
-        """A copy of the whole graph below this value (iterative, any depth)."""
-        from autograd.copying import flatten, rebuild
-
-        copy = rebuild(flatten(self))
-        memo[id(self)] = copy
-        return copy
-
 
 def _compared(other: object) -> float:
     if _tracing.get():
-        from autograd.replay import TraceError
-
         raise TraceError(
             "a comparison of Values while tracing: the branch it takes would be frozen "
             "into the tape for every later input. Write it with an operation of the "
@@ -411,24 +390,33 @@ def _compared(other: object) -> float:
 
 
 def _method(op: Op) -> object:
-    """The ``Value`` method of a one-operand row: ``x.tanh()``, ``x.leaky_relu(alpha=0.2)``."""
-    if op.param is None:
+    """The ``Value`` method of a row: ``x.tanh()``, ``x.leaky_relu(alpha=0.2)``, ``a.f(b)`` (two operands)."""
+    parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)]
+    more = (op.arity or 1) - 1
+    if more:  # a row added by autograd.ops.register: a.f(b, ...)
+
+        def method(self: Value, *others: Value | Number) -> Value:
+            operands = [lift(x) for x in others]
+            if len(operands) != more or None in operands:
+                raise TypeError(f"{op.name} takes {more} more operand(s), Values or numbers; got {others!r}")
+            return apply(op, self, *operands)  # type: ignore[arg-type]
+
+        parameters.append(inspect.Parameter("others", inspect.Parameter.VAR_POSITIONAL))
+    elif op.param is None:
         forward = op.forward
 
-        def method(self: Value) -> Value:  # apply(op, self), for one operand
+        def method(self: Value) -> Value:  # type: ignore[misc]  # apply(op, self), for one operand
             return node(forward(self.data), (self,), op)
 
-        parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)]
     else:
         param = op.param
 
         def method(self: Value, value: float = param.default) -> Value:  # type: ignore[misc]
             return apply(op.bind(as_float(value, f"{op.name} {param.name}")), self)
 
-        parameters = [
-            inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY),
-            inspect.Parameter(param.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=param.default),
-        ]
+        parameters.append(
+            inspect.Parameter(param.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=param.default)
+        )
     method.__name__ = method.__qualname__ = op.name
     method.__qualname__ = f"Value.{op.name}"
     method.__doc__ = op.doc
@@ -445,4 +433,18 @@ def _install_methods() -> None:
                 setattr(Value, name, method)
 
 
+
+def _follow_registry(op: Op, added: bool) -> None:
+    """Give a row added by :func:`autograd.ops.register` its ``Value`` method (or take it away)."""
+    if added:
+        if hasattr(Value, op.name):
+            raise ValueError(f"register: Value already has an attribute {op.name!r}; choose another name")
+        setattr(Value, op.name, _method(op))
+    else:
+        delattr(Value, op.name)
+
+
 _install_methods()
+ops.ON_CHANGE.append(_follow_registry)
+
+__all__ = ["TraceError", "Value", "apply", "as_float", "enable_grad", "is_grad_enabled", "lift", "no_grad", "node", "tracing"]

@@ -16,25 +16,17 @@ neuron (``neuron.z``, ``neuron.a``; ``layer.z``, ``layer.a``; ``mlp.zs``,
 ``z`` is its error δ^l_j = ∂C/∂z^l_j, the quantity of the four equations of
 backpropagation.
 
-Initialisation (weights drawn from a uniform distribution U(-r, r), biases 0):
+Initialisation (``init=``, ``seed=``): see :mod:`nn.init`. With no ``seed``,
+the weights come from Python's global ``random`` in micrograd's order, so
+``random.seed(1337)`` then ``MLP(2, [16, 16, 1])`` gives micrograd's demo its
+very weights.
 
-=========== =================================== ==============================
-init        r                                   meant for
-=========== =================================== ==============================
-uniform     1                                   micrograd's default
-xavier      √(6 / (fan_in + fan_out))           tanh, sigmoid (Glorot & Bengio)
-he          √(6 / fan_in)                       ReLU and its relatives (He et al.)
-=========== =================================== ==============================
-
-Random numbers come from a ``random.Random`` of the model's own, seeded by
-``seed``: the same seed gives the same weights, and Python's global random
-state is never touched.
+micrograd's ``nonlin=`` is accepted by :class:`Neuron` and :class:`Layer`
+(``True``: ReLU, ``False``: linear) in place of ``activation=``.
 """
 
 from __future__ import annotations
 
-import math
-import random
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from typing import cast
@@ -42,42 +34,30 @@ from typing import cast
 from autograd import Value, weighted_sum
 from nn.activations import ActivationLike, ActivationsLike, per_hidden_layer, resolve
 from nn.checks import positive_int
+from nn.init import INITS, Seed, generator, init_bound, shared
 from nn.matrices import Matrix, layer_arrays
 from nn.module import Module, as_inputs
 
-Seed = int | random.Random | None
-
-INITS = ("uniform", "xavier", "he")
-"""The names of the weight initialisations."""
+__all__ = ["INITS", "MLP", "Layer", "Neuron", "Seed", "init_bound", "parameter_count", "parameter_names"]
 
 
-def _rng(seed: Seed) -> random.Random:
-    if isinstance(seed, random.Random):
-        return seed
-    if seed is None or (isinstance(seed, int) and not isinstance(seed, bool)):
-        return random.Random(seed)
-    raise TypeError(f"seed must be an int, a random.Random or None, got {type(seed).__name__}: {seed!r}")
-
-
-def init_bound(init: str, fan_in: int, fan_out: int) -> float:
-    r"""The half-width r of the uniform distribution U(-r, r) of the weights.
-
-    Args:
-        init: ``"uniform"`` (r = 1), ``"xavier"`` (r = √(6 / (fan_in + fan_out)))
-            or ``"he"`` (r = √(6 / fan_in)).
-        fan_in: Number of inputs of a neuron.
-        fan_out: Number of neurons of the layer.
-
-    Raises:
-        ValueError: An unknown name.
-    """
-    if init == "uniform":
-        return 1.0
-    if init == "xavier":
-        return math.sqrt(6.0 / (fan_in + fan_out))
-    if init == "he":
-        return math.sqrt(6.0 / fan_in)
-    raise ValueError(f"unknown init {init!r}; expected one of: {', '.join(INITS)}")
+def _activation(activation: ActivationLike | None, nonlin: bool | None, what: str) -> ActivationLike:
+    """The activation from ``activation=`` or micrograd's ``nonlin=`` (True: ReLU, False: linear)."""
+    if nonlin is None:
+        if isinstance(activation, bool):
+            raise TypeError(
+                f"{what} activation must be a name or a callable, got {activation!r}; "
+                f"for micrograd's boolean write nonlin={activation!r}"
+            )
+        return "relu" if activation is None else activation
+    if not isinstance(nonlin, bool):
+        raise TypeError(f"{what} nonlin must be True (ReLU) or False (linear), got {type(nonlin).__name__}: {nonlin!r}")
+    if activation is not None:
+        raise ValueError(
+            f"{what}: give activation= or micrograd's nonlin=, not both "
+            f"(got activation={activation!r}, nonlin={nonlin!r})"
+        )
+    return "relu" if nonlin else "linear"
 
 
 class Neuron(Module):
@@ -86,12 +66,15 @@ class Neuron(Module):
     Args:
         nin: Number of inputs.
         activation: f, by name (``"relu"``, ``"tanh"``, ... see
-            :mod:`nn.activations`) or a callable ``Value -> Value``.
+            :mod:`nn.activations`) or a callable ``Value -> Value``; ReLU
+            when neither it nor ``nonlin`` is given.
         bias: Whether the neuron has a bias ``b`` (else z = Σ_k w_k x_k).
         init: Weight initialisation, ``"uniform"``, ``"xavier"`` or ``"he"``.
         seed: An int, a ``random.Random`` (shared by a whole model) or None
-            (fresh randomness).
+            (Python's global ``random``, as micrograd).
         fan_out: Neurons in this neuron's layer (only ``"xavier"`` uses it).
+        nonlin: micrograd's keyword, instead of ``activation``: True for
+            ReLU, False for a linear neuron.
 
     Attributes:
         w: The weights, a list of ``nin`` Values (``w.k``).
@@ -106,18 +89,19 @@ class Neuron(Module):
     def __init__(
         self,
         nin: int,
-        activation: ActivationLike = "relu",
+        activation: ActivationLike | None = None,
         bias: bool = True,
         *,
         init: str = "uniform",
         seed: Seed = None,
         fan_out: int = 1,
+        nonlin: bool | None = None,
     ) -> None:
         self.nin = positive_int(nin, "Neuron nin")
-        self.activation, self.f = resolve(activation)
+        self.activation, self.f = resolve(_activation(activation, nonlin, "Neuron"))
         r = init_bound(init, nin, positive_int(fan_out, "Neuron fan_out"))
-        rng = _rng(seed)
-        self.w: list[Value] = [Value(rng.uniform(-r, r)) for _ in range(nin)]
+        uniform = generator(seed).uniform
+        self.w: list[Value] = [Value(uniform(-r, r)) for _ in range(nin)]
         self.b: Value | None = Value(0.0) if bias else None
         self.z: Value | None = None
         self.a: Value | None = None
@@ -165,7 +149,9 @@ class Layer(Module):
         activation: f, by name or callable (see :class:`Neuron`).
         bias: Whether the neurons have biases.
         init: ``"uniform"``, ``"xavier"`` or ``"he"``.
-        seed: An int, a ``random.Random`` or None.
+        seed: An int, a ``random.Random`` or None (Python's global ``random``).
+        nonlin: micrograd's keyword, instead of ``activation``: True for
+            ReLU, False for linear neurons.
 
     Calling a layer returns a list of ``nout`` activations, except that a
     layer of ONE neuron returns that neuron's activation as a single
@@ -180,15 +166,17 @@ class Layer(Module):
         self,
         nin: int,
         nout: int,
-        activation: ActivationLike = "relu",
+        activation: ActivationLike | None = None,
         bias: bool = True,
         *,
         init: str = "uniform",
         seed: Seed = None,
+        nonlin: bool | None = None,
     ) -> None:
         self.nin = positive_int(nin, "Layer nin")
         self.nout = positive_int(nout, "Layer nout")
-        rng = _rng(seed)
+        activation = _activation(activation, nonlin, "Layer")
+        rng = shared(seed)
         self.neurons = [
             Neuron(nin, activation, bias, init=init, seed=rng, fan_out=nout) for _ in range(nout)
         ]
@@ -255,7 +243,9 @@ class MLP(Module):
         output_activation: f of the last layer (``"linear"``: the output is z^L).
         bias: Whether the neurons have biases.
         init: ``"uniform"`` (micrograd's U(-1, 1)), ``"xavier"`` or ``"he"``.
-        seed: An int (same seed, same weights), a ``random.Random`` or None.
+        seed: An int (same seed, same weights), a ``random.Random`` or None
+            (Python's global ``random``: ``random.seed(1337)`` first gives
+            micrograd's weights).
 
     Calling the model on ``nin`` numbers or Values returns the list of the
     ``n_L`` outputs, or a single ``Value`` when ``n_L == 1`` (micrograd's
@@ -296,7 +286,7 @@ class MLP(Module):
             raise ValueError(f"MLP sizes must be a non-empty list of layer sizes, got {sizes!r}")
         self.sizes = [positive_int(n, "MLP layer size") for n in sizes]
         fs = [*per_hidden_layer(activation, len(self.sizes) - 1), output_activation]
-        rng = _rng(seed)
+        rng = shared(seed)
         dims = [self.nin, *self.sizes]
         self.layers = [
             Layer(dims[i], dims[i + 1], f, bias, init=init, seed=rng) for i, f in enumerate(fs)

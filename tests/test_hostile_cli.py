@@ -208,7 +208,8 @@ def test_a_reader_that_goes_away_is_not_a_traceback():
 
     command = [sys.executable, "-m", "chainrule", "check", "--hidden", "4,3"]
     writer = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    writer.stdout.readline()
-    writer.stdout.close()  # as `| head -1` does
+    # NOTE: closed before the child (still importing) can write a line, as `| true` does: had the
+    # test read a line first, a fast child could finish writing everything before the close.
+    writer.stdout.close()
     _, stderr = writer.communicate(timeout=120)
     assert writer.returncode == 141 and b"Traceback" not in stderr

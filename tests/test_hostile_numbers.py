@@ -13,7 +13,8 @@ import random
 
 import pytest
 
-from autograd import Value
+from autograd import Value, hessian
+from tests.float64_oracle import disagreements, engine_orders, torch_orders
 
 torch = pytest.importorskip("torch")
 
@@ -66,6 +67,61 @@ def test_value_and_gradient_at_the_edges_match_pytorch(case, f, torch_f, xs):
     assert _same(value, t_value), f"{case}: {value} vs PyTorch {t_value}"
     assert math.copysign(1, value) == math.copysign(1, t_value) or math.isnan(value)
     assert all(_same(g, t) for g, t in zip(grads, t_grads)), f"{case}: {grads} vs {t_grads}"
+
+
+# Value, gradient and Hessian at the extremes, each a reproduction from the third
+# reliability review (issue 17), against PyTorch float64 at every order.
+F = torch.nn.functional
+EXTREMES = [
+    ("0 / 1e-200", lambda x, y: x / y, lambda x, y: x / y, (0.0, 1e-200)),
+    ("1e-300 / 1e-170", lambda x, y: x / y, lambda x, y: x / y, (1e-300, 1e-170)),
+    ("1e300 / 1e200", lambda x, y: x / y, lambda x, y: x / y, (1e300, 1e200)),
+    ("nan / 1e-200", lambda x, y: x / y, lambda x, y: x / y, (NAN, 1e-200)),
+    ("x / x at 1e-308", lambda x: x / x, lambda x: x / x, (1e-308,)),
+    ("x**400 at -10", lambda x: x**400, lambda x: x**400, (-10.0,)),
+    ("x**-2 at -1e-308", lambda x: x**-2, lambda x: x**-2, (-1e-308,)),
+    ("x**3 at -1e103", lambda x: x**3, lambda x: x**3, (-1e103,)),
+    ("x**y at (-10, 400)", lambda x, y: x**y, lambda x, y: x**y, (-10.0, 400.0)),
+    ("x**y at (-1e-308, -2)", lambda x, y: x**y, lambda x, y: x**y, (-1e-308, -2.0)),
+    ("sqrt at 0", lambda x: x.sqrt(), torch.sqrt, (0.0,)),
+    ("x**0.5 at 0", lambda x: x**0.5, lambda x: x**0.5, (0.0,)),
+    ("x**1.5 at 0", lambda x: x**1.5, lambda x: x**1.5, (0.0,)),
+    ("(-2)**x at 3", lambda x: (-2.0) ** x, lambda x: torch.tensor(-2.0, dtype=torch.float64) ** x, (3.0,)),
+    ("x**y at (0, nan)", lambda x, y: x**y, lambda x, y: x**y, (0.0, NAN)),
+    ("log(x) at 5e-324", lambda x: x.log(), torch.log, (5e-324,)),
+    ("softplus at 20.5", lambda x: x.softplus(), F.softplus, (20.5,)),
+    ("softplus at 20", lambda x: x.softplus(), F.softplus, (20.0,)),
+    ("softplus at 25", lambda x: x.softplus(), F.softplus, (25.0,)),
+    ("softplus at -700", lambda x: x.softplus(), F.softplus, (-700.0,)),
+    ("swish at -1e300", lambda x: x.swish(), F.silu, (-1e300,)),
+    ("sigmoid at -710", lambda x: x.sigmoid(), torch.sigmoid, (-710.0,)),
+    ("sigmoid(x) * y at (-710, inf)", lambda x, y: x.sigmoid() * y, lambda x, y: torch.sigmoid(x) * y, (-710.0, INF)),
+    ("swish at -710", lambda x: x.swish(), F.silu, (-710.0,)),
+]
+
+
+@pytest.mark.parametrize("case, f, torch_f, xs", EXTREMES, ids=[row[0] for row in EXTREMES])
+def test_value_gradient_and_hessian_at_the_extremes_match_pytorch(case, f, torch_f, xs):
+    # no absolute tolerance: -1e-100 against 0 is a disagreement here
+    found = disagreements(engine_orders(f, xs), torch_orders(torch, torch_f, xs), abs_=0.0)
+    assert not found, f"{case}: {found}"
+
+
+@pytest.mark.parametrize("f", [lambda x: x.sqrt(), lambda x: x**0.5], ids=["sqrt", "x**0.5"])
+def test_a_gradients_graph_at_an_infinite_derivative_holds_inf_not_an_error(f):
+    x = Value(0.0)
+    f(x).backward(create_graph=True)
+    assert isinstance(x.grad, Value) and x.grad.data == INF
+    assert hessian(f)(0.0) == [[-INF]]
+
+
+def test_a_forward_pass_still_stops_at_a_domain_error_after_a_gradients_graph_was_built():
+    x = Value(0.0)
+    x.sqrt().backward(create_graph=True)  # gives inf inside the gradient's graph...
+    with pytest.raises(ValueError, match="sqrt: operand must be >= 0"):
+        Value(-1.0).sqrt()  # ...and the learner's own forward pass still raises
+    with pytest.raises(ZeroDivisionError, match="divides by zero"):
+        Value(1.0) / 0.0
 
 
 def test_division_is_one_operation_drawn_as_a_slash():

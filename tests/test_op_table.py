@@ -8,6 +8,7 @@ every constant bound to it.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 
@@ -19,6 +20,7 @@ from autograd import Value, gradcheck
 from autograd.expression import FUNCTIONS, SLOPED, evaluate_expression
 from autograd.ops import OPS, Op
 from autograd.value import apply
+from tests.float64_oracle import disagreements, engine_orders, torch_orders
 from tests.op_table import OP_CASES
 
 # One test instance per (row, constant): rows without a constant run once.
@@ -88,6 +90,49 @@ def test_row_value_and_first_and_second_derivatives_match_pytorch_float64(name, 
     else:
         second = 0.0
     assert second == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+EDGE_INSTANCES = [
+    (name, constant)
+    for name, case in OP_CASES.items()
+    for constant in (tuple(dict.fromkeys((*case.constants, *case.edge_constants))) or (None,))
+]
+EDGE_IDS = [name if constant is None else f"{name}({constant:g})" for name, constant in EDGE_INSTANCES]
+
+
+def _edge_points(name: str) -> list[tuple[float, ...]]:
+    """Every combination of the operands' extremes; a seeded sample of 300 for rows of many operands."""
+    sets = OP_CASES[name].edge_sets()
+    if len(sets) <= 2:
+        return list(itertools.product(*sets))
+    rng = random.Random(17)
+    return [tuple(rng.choice(values) for values in sets) for _ in range(300)]
+
+
+@pytest.mark.parametrize("name, constant", EDGE_INSTANCES, ids=EDGE_IDS)
+def test_row_at_every_extreme_of_its_operands_matches_pytorch_float64_or_refuses_its_domain(name, constant):
+    torch = pytest.importorskip("torch")
+    case, op = OP_CASES[name], _op(name, constant)
+
+    def f(*vs):
+        return apply(op, *vs)
+
+    def torch_f(*ts):
+        return case.torch_f(torch, *ts, *_extra(constant))
+
+    wrong = []
+    for xs in _edge_points(name):
+        try:
+            f(*[Value(x) for x in xs])
+        except (ValueError, ZeroDivisionError):
+            # outside the domain: the engine stops where PyTorch gives inf or NaN
+            t_value = torch_f(*[torch.tensor(x, dtype=torch.float64) for x in xs]).item()
+            if math.isfinite(t_value):
+                wrong.append(f"{xs}: refused, PyTorch gives {t_value!r}")
+            continue
+        found = disagreements(engine_orders(f, xs), torch_orders(torch, torch_f, xs), abs_=1e-300)
+        wrong.extend(f"{xs}: {d}" for d in found if case.known((*xs, *_extra(constant)), d.split(":")[0]) is None)
+    assert not wrong, f"{len(wrong)} disagreements, first ones: " + "; ".join(wrong[:12])
 
 
 @pytest.mark.parametrize("name", [n for n, op in OPS.items() if op.arity == 1 and op.method])

@@ -6,37 +6,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from autograd import Value, gradcheck, hessian, topological_order
-from tests.strategies import expression_graphs
+from autograd.ops import OPS
+from tests.strategies import GRAPH_STEPS, expression_graphs, torch_call
 
 
-class TorchShim:
-    """Lets the same program run on tensors: Value methods mapped to torch."""
-
-    def __init__(self, t):
-        self.t = t
-
-    def _wrap(self, other):
-        return other.t if isinstance(other, TorchShim) else other
-
-    def __add__(self, o): return TorchShim(self.t + self._wrap(o))
-    def __radd__(self, o): return TorchShim(o + self.t)
-    def __sub__(self, o): return TorchShim(self.t - self._wrap(o))
-    def __mul__(self, o): return TorchShim(self.t * self._wrap(o))
-    def __rmul__(self, o): return TorchShim(o * self.t)
-    def __truediv__(self, o): return TorchShim(self.t / self._wrap(o))
-    def __pow__(self, p): return TorchShim(self.t**p)
-    def tanh(self): return TorchShim(_torch().tanh(self.t))
-    def sigmoid(self): return TorchShim(_torch().sigmoid(self.t))
-    def exp(self): return TorchShim(_torch().exp(self.t))
-    def log(self): return TorchShim(_torch().log(self.t))
-    def softplus(self): return TorchShim(_torch().nn.functional.softplus(self.t))
-    def swish(self): return TorchShim(_torch().nn.functional.silu(self.t))
-    def sin(self): return TorchShim(_torch().sin(self.t))
-    def cos(self): return TorchShim(_torch().cos(self.t))
-
-
-def _torch():
-    return pytest.importorskip("torch")
+def test_random_graphs_use_every_row_of_the_table_of_operations():
+    assert set(GRAPH_STEPS) == set(OPS), "add a GraphStep to tests/strategies.py for each new row"
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -57,7 +32,7 @@ def test_random_graph_gradients_match_pytorch_float64(graph):
     out.backward()
 
     ts = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in point]
-    torch_out = program([TorchShim(t) for t in ts]).t
+    torch_out = program.on(torch_call(torch), ts)
     torch_out.backward()
     assert out.data == pytest.approx(torch_out.item(), rel=1e-12, abs=1e-12)
     for x, t in zip(xs, ts):
@@ -83,8 +58,18 @@ def test_random_graph_second_derivatives_match_pytorch_float64(graph):
     H = hessian(lambda *xs: program(list(xs)))(*point)
     ts = tuple(torch.tensor(x, dtype=torch.float64) for x in point)
     expected = torch.autograd.functional.hessian(
-        lambda *args: program([TorchShim(t) for t in args]).t, ts
+        lambda *args: program.on(torch_call(torch), args), ts
     )
     for i in range(len(point)):
         for j in range(len(point)):
             assert H[i][j] == pytest.approx(expected[i][j].item(), rel=1e-9, abs=1e-11), (i, j)
+
+
+def test_a_seeded_sample_of_random_graphs_from_the_extremes_agrees_with_pytorch_float64():
+    torch = pytest.importorskip("torch")
+    from tests.fuzz_graphs import fuzz
+
+    report = fuzz(graphs=120, seed=17)
+    assert report.compared > 80, str(report)  # most graphs are inside every domain
+    assert not report.mismatches, "\n".join([str(report), *report.mismatches])
+    assert torch is not None

@@ -13,11 +13,9 @@ from autograd.value import apply
 
 
 def _chain(w: list[Value], a: list[Value], b: Value | None) -> Value:
-    """w_1 a_1 + w_2 a_2 + ... + b written out with * and +, as a neuron did before."""
-    z = w[0] * a[0]
-    for k in range(1, len(w)):
-        z = z + w[k] * a[k]
-    return z + b if b is not None else z
+    """b + w_1 a_1 + w_2 a_2 + ... written out with * and + by Python's sum, as micrograd's neuron."""
+    products = (wk * ak for wk, ak in zip(w, a))
+    return sum(products, b) if b is not None else sum(products)
 
 
 @pytest.mark.parametrize("bias", [True, False])
@@ -45,16 +43,14 @@ def test_weighted_sum_fast_path_agrees_with_its_row():
         assert weighted_sum(xs[:n], xs[n : 2 * n], xs[-1]).data == apply(OPS["weighted_sum"], *xs).data
 
 
-def test_sum_gives_the_left_fold_of_add_bit_for_bit():
+def test_sum_gives_pythons_sum_of_values_bit_for_bit():
     rng = random.Random(12)
     for _ in range(300):
         numbers = [rng.uniform(-1, 1) * 10 ** rng.randint(-8, 8) for _ in range(rng.randint(1, 50))]
         fused = [Value(x) for x in numbers]
         total = autograd.sum(fused)
         chained = [Value(x) for x in numbers]
-        expected = chained[0]
-        for v in chained[1:]:
-            expected = expected + v
+        expected = sum(chained)  # Python's sum: 0 + x_1 + x_2 + ...
         total.backward(0.5)
         expected.backward(0.5)
         assert total.data == expected.data and total.op == "sum" and len(total.parents) == len(numbers)

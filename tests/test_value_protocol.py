@@ -46,10 +46,12 @@ def test_lecture_constructor_signature_and_labels_set_later():
     assert (a.grad, b.grad) == (-3.0, 2.0)
 
 
-def test_constructor_refuses_unknown_operation_and_children_without_one():
+def test_constructor_takes_any_operation_name_but_backward_without_its_rule_names_it():
     a = Value(1.0)
-    with pytest.raises(ValueError, match="'frobnicate'"):
-        Value(1.0, (a,), "frobnicate")
+    out = Value(1.0, (a,), "frobnicate")  # the lecture's way: its _backward comes next
+    assert out.op == "frobnicate" and out._prev == (a,) and not out.is_leaf
+    with pytest.raises(TypeError, match=r"'frobnicate'.*no _backward"):
+        out.backward()
     with pytest.raises(ValueError, match="without an operation"):
         Value(1.0, (a,))
     with pytest.raises(TypeError, match="children must be Values"):
