@@ -75,9 +75,9 @@ from autograd import Value
 from nn.cost_arrays import CostArrays
 from nn.losses import (
     Loss,
-    binary_cross_entropy,
     bce_logits_target_numbers,
     bce_target_numbers,
+    binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy_target_numbers,
     hinge_loss,

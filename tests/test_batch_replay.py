@@ -31,7 +31,7 @@ def _close(a, b, rel=1e-12, abs_=1e-14):
 def test_a_random_graph_batch_replayed_over_examples_matches_graph_mode_example_by_example(graph, examples, shared):
     """Inputs 0..2 of a random program; ``shared`` of them hold one number, the others one per example."""
     point, program = graph
-    f = lambda *xs: program(list(xs))  # noqa: E731
+    f = lambda *xs: program(list(xs))
     tape = trace(f, *point)
     batched = [i for i in range(3) if i != shared]
     batch = BatchTape(tape, batched=batched)
@@ -152,7 +152,7 @@ def test_fit_by_batch_replay_trains_as_graph_mode_to_rounding(loss):
     X = [[rng.uniform(-1, 1) for _ in range(4)] for _ in range(30)]
     classes = [rng.randrange(k if k > 1 else 2) for _ in range(30)]
     y = [record.encode(c) for c in classes]
-    make = lambda: MLP(4, [5, k], activation="relu", output_activation=record.output_activation, seed=3)  # noqa: E731
+    make = lambda: MLP(4, [5, k], activation="relu", output_activation=record.output_activation, seed=3)
     graph, graph_weights = _history_and_weights(False, loss, make(), X, y, l2=1e-3)
     batch, batch_weights = _history_and_weights("batch", loss, make(), X, y, l2=1e-3)
     assert (graph.mode, batch.mode, batch.why_not_batch) == ("graph", "batch", None)
