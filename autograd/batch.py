@@ -283,7 +283,10 @@ class BatchTape:
             (values, the shared inputs' gradients (summed over the batch), an
             (m, len(batched)) array of the batched inputs' gradients).
         """
-        shared_numbers = np.array([as_float(x, f"shared input {k}") for k, x in enumerate(shared)], dtype=float)
+        shared_numbers = np.asarray(shared)
+        if shared_numbers.dtype.kind not in "fiu" or shared_numbers.ndim != 1:  # bool, objects: as_float says which
+            shared_numbers = np.array([as_float(x, f"shared input {k}") for k, x in enumerate(shared)], dtype=float)
+        shared_numbers = shared_numbers.astype(float, copy=False)
         if len(shared_numbers) != len(self._shared_inputs):
             raise TypeError(f"this batch tape takes {len(self._shared_inputs)} shared inputs, got {len(shared_numbers)}")
         data = _real_array(rows, "rows")

@@ -211,6 +211,8 @@ def test_batch_tape_refuses_bad_positions_and_inputs_with_clear_errors():
         batch(1.0, ["a", "b"])
     with pytest.raises(ValueError, match=r"rows must be an \(m, 1\) array"):
         batch.value_and_grad_rows([1.0], [[1.0, 2.0]])
+    with pytest.raises(TypeError, match=r"shared input 0 must be a real number .* got bool"):
+        batch.value_and_grad_rows([True], [[1.0]])
 
 
 def test_a_softmax_cross_entropy_of_huge_logits_matches_pytorch_float64():
