@@ -17,7 +17,8 @@ later), after a warm-up round, and the median is reported, so a busy moment of t
 (c) bytes per node of that graph (tracemalloc);
 (d) a chain of 1,000,000 nodes (x -> x * 1.000001, backward included);
 (e) how time grows: the demo step at 100, 1,000, 10,000 and 100,000 examples
-    (width 16) and at widths 16, 64 and 256 (100 examples), for graph mode,
+    (width 16; graph mode and replay, whose graph of the whole batch would not
+    fit in memory, stop at 10,000) and at widths 16, 64 and 256 (100 examples), for graph mode,
     replay, batch replay, the floor, the hand-written NumPy step (the ceiling of
     batch replay) and PyTorch; a table and ``benchmarks/scaling.png`` (log-log).
 
@@ -78,17 +79,19 @@ def demo_steps(n: int, width: int, with_peers: bool) -> tuple[dict[str, Step], d
     X, y = task.moons(n)
     weights = task.initial_weights([2, width, width, 1])
     graph_model = task.chainrule_model(weights)
-    replay_model = task.chainrule_model(weights)
-    tape = task.chainrule_tape(replay_model, X, y)
-    replay_weights = [p.data for p in replay_model.parameters()]
     floor_layers = copy.deepcopy(weights)
     batch_model = task.chainrule_model(weights)
     batch = task.chainrule_batch_tape(batch_model)
     batch_weights = [p.data for p in batch_model.parameters()]
     rows = [[*x, t] for x, t in zip(X, y)]
-    steps: dict[str, Step] = {
-        "chainrule graph": lambda: task.chainrule_step(graph_model, X, y),
-        "chainrule replay": lambda: task.chainrule_replay_step(tape, replay_weights, X, y),
+    steps: dict[str, Step] = {}
+    if n <= 10_000:  # beyond, a graph of the whole batch (tens of millions of nodes) outgrows the memory
+        replay_model = task.chainrule_model(weights)
+        tape = task.chainrule_tape(replay_model, X, y)
+        replay_weights = [p.data for p in replay_model.parameters()]
+        steps["chainrule graph"] = lambda: task.chainrule_step(graph_model, X, y)
+        steps["chainrule replay"] = lambda: task.chainrule_replay_step(tape, replay_weights, X, y)
+    steps |= {
         "chainrule batch replay": lambda: task.chainrule_batch_step(batch, batch_weights, rows),
         "floor (hand-written Python)": lambda: floor.floor_step(floor_layers, X, y, task.ALPHA, task.LR),
         "NumPy (hand-written BP1-BP4)": numpy_step(n, width),
@@ -230,14 +233,12 @@ def section_e(n_rounds: int, quick: bool) -> tuple[str, dict]:
     results = {}
     for n, width in sizes:
         steps, gc_state = demo_steps(n, width, with_peers=False)
-        big = n * width * width > 10**6
-        if n > 10_000:  # graph mode and the floor take seconds a step there: one timed round
-            big = n_rounds
-        results[(n, width)] = rounds(steps, max(1, n_rounds // (4 if big is True else (big or 1))), gc_state)
+        results[(n, width)] = rounds(steps, max(1, n_rounds // (4 if n * width * width > 10**6 else 1)), gc_state)
         print(f"  (e) {n} examples, width {width}: done", flush=True)
     names = list(next(iter(results.values())))
-    rows = [[f"{n:,}", str(w), *(f"{med[name] * 1e3:.2f}" for name in names),
-             f"{med['chainrule replay'] / med['floor (hand-written Python)']:.2f}",
+    ms = lambda med, name: f"{med[name] * 1e3:.2f}" if name in med else "—"
+    rows = [[f"{n:,}", str(w), *(ms(med, name) for name in names),
+             f"{med['chainrule replay'] / med['floor (hand-written Python)']:.2f}" if "chainrule replay" in med else "—",
              f"{med['chainrule batch replay'] / med['NumPy (hand-written BP1-BP4)']:.2f}"]
             for (n, w), med in results.items()]
     text = table(rows, ["examples", "width", *(f"{name} ms" for name in names), "replay / floor",
@@ -259,7 +260,8 @@ def plot(results: dict, path: Path) -> None:
         if len(points) < 2:
             continue
         for name in points[0][1]:
-            ax.loglog([p[0] for p in points], [p[1][name] * 1e3 for p in points], marker="o", label=name)
+            line = [(p[0], p[1][name] * 1e3) for p in points if name in p[1]]
+            ax.loglog([x for x, _ in line], [t for _, t in line], marker="o", label=name)
         ax.set_xticks([p[0] for p in points], [f"{p[0]:,}" for p in points])
         ax.minorticks_off()
         ax.set_xlabel(f"{vary} ({'width 16' if vary == 'examples' else '100 examples'})")
