@@ -115,31 +115,47 @@ class _Layer:
 
 
 class _Node:
-    """One ``sum`` or ``Σ`` node that is not part of a layer: its operands one by one."""
+    """One ``sum`` or ``Σ`` node that is not part of a layer: its operands stacked as one array X."""
 
     def __init__(self, rule: ops.Op, out: int, operands: list[tuple[int, bool]], batched: bool) -> None:
-        self.rule, self.out, self.operands, self.batched = rule, out, operands, batched
+        self.rule, self.out, self.batched, self.n = rule, out, batched, len(operands)
+        flags = np.array([b for _, b in operands], dtype=bool)
+        rows = np.array([i for i, _ in operands], dtype=np.intp)
+        self.b_pos, self.s_pos = np.flatnonzero(flags), np.flatnonzero(~flags)
+        self.b_idx, self.s_idx = rows[flags], rows[~flags]
+        self.unique = (_unique(self.b_idx), _unique(self.s_idx))
 
     def forward(self, S: np.ndarray, B: np.ndarray) -> tuple:
-        x = [B[i] if b else S[i] for i, b in self.operands]
-        if self.rule is ops.SUM:
-            out = sum(x[1:], start=x[0])
+        if self.batched:
+            X = np.empty((self.n, B.shape[1]))
+            X[self.b_pos] = B[self.b_idx]
+            X[self.s_pos] = S[self.s_idx][:, None]
         else:
-            n = len(x) // 2
-            out = sum((w * a for w, a in zip(x[:n], x[n : 2 * n])), start=x[-1] if len(x) % 2 else 0.0)
+            X = S[self.s_idx]
+        if self.rule is ops.SUM:
+            out = X.sum(axis=0)
+        else:
+            k = self.n // 2
+            out = (X[:k] * X[k : 2 * k]).sum(axis=0) + (X[-1] if self.n % 2 else 0.0)
         (B if self.batched else S)[self.out] = out
-        return (x,)
+        return (X,)
 
     def backward(self, saved: tuple, GS: np.ndarray, GB: np.ndarray) -> None:
-        (x,) = saved
+        (X,) = saved
         g = (GB if self.batched else GS)[self.out]
-        local = (1.0,) * len(x) if self.rule is ops.SUM else ops.WEIGHTED_SUM.partials(None, *x)
-        for (i, is_batched), d in zip(self.operands, local):
-            contribution = d * g
-            if is_batched:
-                GB[i] += contribution
-            else:
-                GS[i] += np.sum(contribution)
+        if self.rule is ops.SUM:
+            dX = np.broadcast_to(g, X.shape)
+        else:  # ∂z/∂w_k = a_k, ∂z/∂a_k = w_k, ∂z/∂b = 1
+            k = self.n // 2
+            dX = np.empty_like(X)
+            dX[:k], dX[k : 2 * k] = X[k : 2 * k] * g, X[:k] * g
+            if self.n % 2:
+                dX[-1] = g
+        if self.b_idx.size:
+            _accumulate(GB, self.b_idx, self.unique[0], dX[self.b_pos])
+        if self.s_idx.size:
+            shared = dX[self.s_pos]
+            _accumulate(GS, self.s_idx, self.unique[1], shared.sum(axis=1) if self.batched else shared)
 
 
 class BatchTape:
