@@ -42,8 +42,9 @@ Numerical conventions (IEEE 754, as PyTorch):
       rules give IEEE's ``inf`` or ``nan``, as PyTorch (``1/(2√x)`` at 0 is ``inf``).
 
 This module imports nothing but the standard library; it never imports
-``Value`` (the dual functions dispatch on the operand having the method of the
-same name).
+``Value`` nor NumPy (the dual functions dispatch on the operand having the
+method of the same name, or on an array naming its module: each row also
+serves the batch replay of :mod:`autograd.batch`, see :mod:`autograd.array_rules`).
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from functools import reduce
 from operator import add, mul
 from typing import Any
 
+from autograd.array_rules import checked, elementwise, is_array, namespace, where
 from autograd.ieee import domain_error, float_pow, ieee_div, in_derivative_graph
 
 LEAKY_RELU_SLOPE = 0.01
@@ -79,22 +81,24 @@ def exp(x: Any) -> Any:
             return math.exp(x)
         except OverflowError:
             return math.inf
-    return x.exp()
+    return namespace(x).exp(x) if is_array(x) else x.exp()
 
 
 def log(x: Any) -> Any:
     r"""Natural logarithm; as IEEE, -inf at 0 and NaN for x < 0 (only derivatives call it)."""
     if _is_float(x):
         return math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
+    if is_array(x):
+        return namespace(x).log(x)
     return in_derivative_graph(lambda: x.log())
 
 
 def sin(x: Any) -> Any:
-    return _ieee(math.sin, x) if _is_float(x) else x.sin()
+    return _ieee(math.sin, x) if _is_float(x) else namespace(x).sin(x) if is_array(x) else x.sin()
 
 
 def cos(x: Any) -> Any:
-    return _ieee(math.cos, x) if _is_float(x) else x.cos()
+    return _ieee(math.cos, x) if _is_float(x) else namespace(x).cos(x) if is_array(x) else x.cos()
 
 
 def sigmoid(x: Any) -> Any:
@@ -104,6 +108,8 @@ def sigmoid(x: Any) -> Any:
             return 1.0 / (1.0 + math.exp(-x))
         except OverflowError:
             return 0.0
+    if is_array(x):
+        return 1.0 / (1.0 + namespace(x).exp(-x))  # the same form: e^{-x} = inf gives 0
     return x.sigmoid()
 
 
@@ -184,6 +190,9 @@ def _softplus_partials(out: Any, x: Any) -> tuple[Any]:
             return (1.0,)
         e = math.exp(x)  # PyTorch's e^x / (e^x + 1): no overflow below the threshold
         return (e / (e + 1.0),)
+    if is_array(x):
+        e = namespace(x).exp(namespace(x).minimum(x, SOFTPLUS_THRESHOLD))
+        return (where(x, lambda x: x > SOFTPLUS_THRESHOLD, 1.0, e / (e + 1.0)),)
     if x.data >= SOFTPLUS_THRESHOLD:
         # PyTorch's second derivative from the threshold on is σ'(x) times a mask of 0 (NaN for an infinite gradient)
         return ((1.0 if x.data > SOFTPLUS_THRESHOLD else sigmoid(x.data)) + 0.0 * sigmoid(x),)
@@ -192,12 +201,17 @@ def _softplus_partials(out: Any, x: Any) -> tuple[Any]:
 
 def _power_rule(x: Any, p: Any) -> Any:
     r"""d/dx x^p = p x^{p-1} (PyTorch's ``pow_backward``), and 0 where p = 0 (also at x = 0)."""
+    if is_array(p):
+        return where(p, lambda p: p == 0, 0.0, p * power(x, p - 1))
     p_data = p if _is_float(p) else p.data
     return 0.0 if p_data == 0 else p * power(x, p - 1)
 
 
 def _pow_partials(out: Any, x: Any, y: Any) -> tuple[Any, Any]:
     r"""d/dx x^y = y x^{y-1};  d/dy x^y = x^y log x: 0 at x = 0 for y >= 0, else NaN for x < 0 (as PyTorch)."""
+    if is_array(x) or is_array(y):
+        xp = namespace(x) or namespace(y)
+        return _power_rule(x, y), xp.where((x == 0) & (y >= 0), 0.0, out * log(x))
     x_data = x if _is_float(x) else x.data
     y_data = y if _is_float(y) else y.data
     dy = 0.0 if x_data == 0 and y_data >= 0 else out * log(x)
@@ -235,12 +249,16 @@ def _sum_forward(*operands: float) -> float:
     return total
 
 
-def _step(x: Any) -> float:
+def _step(x: Any) -> Any:
     # NaN passes the gradient, as PyTorch's threshold_backward: only x <= 0 blocks it.
+    if is_array(x):
+        return where(x, lambda x: x <= 0, 0.0, 1.0)
     return 0.0 if x <= 0 else 1.0
 
 
-def _sign(x: Any) -> float:
+def _sign(x: Any) -> Any:
+    if is_array(x):  # 0 for NaN, as for floats
+        return where(x, lambda x: x > 0, 1.0, where(x, lambda x: x < 0, -1.0, 0.0))
     return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
 
 
@@ -290,6 +308,8 @@ class Op:
         method: Whether one-operand rows get a ``Value`` method and an
             expression function (False where Python's operators reach them).
         params: The constants of this instance (see :meth:`bind`).
+        forward_arrays: ``forward`` elementwise on arrays of examples (:mod:`autograd.array_rules`);
+            None for ``sum`` and ``Σ``, which :mod:`autograd.batch` computes itself.
     """
 
     name: str
@@ -302,6 +322,7 @@ class Op:
     aliases: tuple[str, ...] = ()
     method: bool = True
     params: tuple = ()
+    forward_arrays: Callable[..., Any] | None = None
     _bound: dict = field(default_factory=dict, compare=False, repr=False)
 
     def bind(self, value: float) -> Op:
@@ -355,16 +376,25 @@ def _shown_slope(alpha: float) -> str:
 # The table.
 # ---------------------------------------------------------------------------
 
+_POW_ARRAYS = checked(  # the float rule's refusals: 0^{y<0}; a finite negative base, a finite non-integer y
+    _pow_forward, lambda xp, x, y: (x == 0) & (y < 0) | (x < 0) & (x != -math.inf) & (xp.floor(y) != y) & ~xp.isinf(y),
+    lambda xp, x, y: x**y)
+_SOFTPLUS_ARRAYS = checked(_softplus_forward, None,
+                           lambda xp, x: xp.where(x > SOFTPLUS_THRESHOLD, x, xp.log1p(xp.exp(xp.minimum(x, SOFTPLUS_THRESHOLD)))))
+
 # fmt: off
 ADD = row("add", "+", 2, lambda x, y: x + y,
           lambda out, x, y: (1.0, 1.0),
-          r"x + y;  d/dx = 1, d/dy = 1", method=False)
+          r"x + y;  d/dx = 1, d/dy = 1", method=False,
+          forward_arrays=lambda x, y: x + y)
 MUL = row("mul", "*", 2, lambda x, y: x * y,
           lambda out, x, y: (y, x),
-          r"x y;  d/dx = y, d/dy = x", method=False)
+          r"x y;  d/dx = y, d/dy = x", method=False,
+          forward_arrays=lambda x, y: x * y)
 DIV = row("div", "/", 2, _div_forward,
           _div_partials,
-          r"x / y, ZeroDivisionError at y = 0;  d/dx = 1/y, d/dy = -(x/y)/y", method=False)
+          r"x / y, ZeroDivisionError at y = 0;  d/dx = 1/y, d/dy = -(x/y)/y", method=False,
+          forward_arrays=checked(_div_forward, lambda xp, x, y: y == 0, lambda xp, x, y: x / y))
 SUM = row("sum", "sum", None, _sum_forward,
           lambda out, *xs: (1.0,) * len(xs),
           r"Σ_i x_i, left to right from 0 (as Python's sum), one node for any number of terms;  ∂/∂x_i = 1", method=False)
@@ -374,51 +404,66 @@ WEIGHTED_SUM = row("weighted_sum", "Σ", None, _weighted_sum_forward,
                    r"∂z/∂w_k = a_k, ∂z/∂a_k = w_k, ∂z/∂b = 1", method=False)
 POW = row("pow", "**", 2, _pow_forward,
           _pow_partials,
-          r"x^y;  d/dx = y x^{y-1}, d/dy = x^y log x", method=False)
+          r"x^y;  d/dx = y x^{y-1}, d/dy = x^y log x", method=False,
+          forward_arrays=_POW_ARRAYS)
 POW_CONST = row("pow_const", "**", 1, _pow_forward,
                 lambda out, x, p: (_power_rule(x, p),),
                 r"x^p for a constant p;  d/dx x^p = p x^{p-1} (0 when p = 0)",
-                param=Param("p", 1.0, _shown_exponent), method=False)
+                param=Param("p", 1.0, _shown_exponent), method=False,
+                forward_arrays=_POW_ARRAYS)
 EXP = row("exp", "exp", 1, exp,
           lambda out, x: (out,),
-          r"e^x (inf on overflow);  d/dx e^x = e^x: reuse the output")
+          r"e^x (inf on overflow);  d/dx e^x = e^x: reuse the output",
+          forward_arrays=exp)
 LOG = row("log", "log", 1, _log_forward,
           lambda out, x: (reciprocal_scaled(1.0, x),),
-          r"natural logarithm, ValueError unless x > 0;  d/dx log x = 1/x")
+          r"natural logarithm, ValueError unless x > 0;  d/dx log x = 1/x",
+          forward_arrays=checked(_log_forward, lambda xp, x: x <= 0, lambda xp, x: xp.log(x)))
 SQRT = row("sqrt", "sqrt", 1, _sqrt_forward,
            lambda out, x: (reciprocal_scaled(0.5, out),),
-           r"√x, ValueError for x < 0;  d/dx √x = 1/(2√x): reuse the output (inf at 0)")
+           r"√x, ValueError for x < 0;  d/dx √x = 1/(2√x): reuse the output (inf at 0)",
+           forward_arrays=checked(_sqrt_forward, lambda xp, x: x < 0, lambda xp, x: xp.sqrt(x)))
 TANH = row("tanh", "tanh", 1, math.tanh,
            lambda out, x: (1.0 - out * out,),
-           r"tanh x;  d/dx tanh x = 1 - tanh^2 x: reuse the output")
+           r"tanh x;  d/dx tanh x = 1 - tanh^2 x: reuse the output",
+           forward_arrays=elementwise("tanh"))
 SIGMOID = row("sigmoid", "sigmoid", 1, sigmoid,
               lambda out, x: (out * (1.0 - out),),
-              r"σ(x) = 1/(1 + e^{-x}), stable for any x;  σ'(x) = σ(x)(1 - σ(x)): reuse the output")
+              r"σ(x) = 1/(1 + e^{-x}), stable for any x;  σ'(x) = σ(x)(1 - σ(x)): reuse the output",
+              forward_arrays=sigmoid)
 RELU = row("relu", "ReLU", 1, lambda x: 0.0 if x < 0 else x,
            lambda out, x: (_step(x),),
-           r"max(0, x) (NaN stays NaN);  d/dx = 1 if x > 0 else 0 (0 at x = 0, as PyTorch)")
+           r"max(0, x) (NaN stays NaN);  d/dx = 1 if x > 0 else 0 (0 at x = 0, as PyTorch)",
+           forward_arrays=lambda x: where(x, lambda x: x < 0, 0.0, x))
 LEAKY_RELU = row("leaky_relu", "LeakyReLU", 1, lambda x, a: x if x > 0 else a * x,
-                 lambda out, x, a: (1.0 if x > 0 else a,),
+                 lambda out, x, a: (where(x, lambda x: x > 0, 1.0, a) if is_array(x) else 1.0 if x > 0 else a,),
                  r"x if x > 0 else αx (α = 0.01 by default);  d/dx = 1 if x > 0 else α",
-                 param=Param("alpha", LEAKY_RELU_SLOPE, _shown_slope))
+                 param=Param("alpha", LEAKY_RELU_SLOPE, _shown_slope),
+                 forward_arrays=lambda x, a: where(x, lambda x: x > 0, x, a * x))
 SWISH = row("swish", "swish", 1, lambda x: x * sigmoid(x),
             _swish_partials,
-            r"swish / SiLU: x σ(x);  d/dx = σ(x)(1 + x(1 - σ(x)))", aliases=("silu",))
+            r"swish / SiLU: x σ(x);  d/dx = σ(x)(1 + x(1 - σ(x)))", aliases=("silu",),
+            forward_arrays=lambda x: x * sigmoid(x))
 SOFTPLUS = row("softplus", "softplus", 1, _softplus_forward,
                _softplus_partials,
-               r"log(1 + e^x), x above 20 (PyTorch's threshold);  d/dx log(1 + e^x) = σ(x) (1 above 20)")
+               r"log(1 + e^x), x above 20 (PyTorch's threshold);  d/dx log(1 + e^x) = σ(x) (1 above 20)",
+               forward_arrays=_SOFTPLUS_ARRAYS)
 SIN = row("sin", "sin", 1, lambda x: _ieee(math.sin, x),
           lambda out, x: (cos(x),),
-          r"sin x (NaN at ±inf);  d/dx sin x = cos x")
+          r"sin x (NaN at ±inf);  d/dx sin x = cos x",
+          forward_arrays=elementwise("sin"))
 COS = row("cos", "cos", 1, lambda x: _ieee(math.cos, x),
           lambda out, x: (-1.0 * sin(x),),
-          r"cos x (NaN at ±inf);  d/dx cos x = -sin x")
+          r"cos x (NaN at ±inf);  d/dx cos x = -sin x",
+          forward_arrays=elementwise("cos"))
 TAN = row("tan", "tan", 1, lambda x: _ieee(math.tan, x),
           lambda out, x: (1.0 + out * out,),
-          r"tan x (NaN at ±inf);  d/dx tan x = 1 + tan^2 x: reuse the output")
+          r"tan x (NaN at ±inf);  d/dx tan x = 1 + tan^2 x: reuse the output",
+          forward_arrays=elementwise("tan"))
 ABS = row("abs", "abs", 1, abs,
           lambda out, x: (_sign(x),),
-          r"|x|;  d/dx |x| = sign x (0 at x = 0, as PyTorch)")
+          r"|x|;  d/dx |x| = sign x (0 at x = 0, as PyTorch)",
+          forward_arrays=abs)
 # fmt: on
 
 

@@ -171,6 +171,32 @@ class Tape:
         value = vals[self._output] if self._outputs is None else tuple(vals[s] for s in self._outputs)
         return value, tuple(grads[: self.n_inputs])
 
+    def operations(self) -> list[tuple[ops.Op, int, tuple[int, ...]]]:
+        """The program as ``(row, output slot, operand slots)``, in order: what
+        :class:`autograd.batch.BatchTape` compiles. Slots 0..n_inputs-1 are the
+        inputs; :meth:`constants` gives every slot's number at the traced call."""
+        steps = []
+        for kind, out, x, y, z in self._program:
+            if kind is _ADD or kind is _MUL:
+                steps.append((ops.ADD if kind is _ADD else ops.MUL, out, (x, y)))
+            elif kind is _WEIGHTED_SUM:
+                steps.append((ops.WEIGHTED_SUM, out, (*(w for w, _ in y), *(a for _, a in y), *((z,) if z >= 0 else ()))))
+            elif kind is _SUM:
+                steps.append((ops.SUM, out, y))
+            elif kind is _UNARY:
+                steps.append((z, out, (x,)))
+            else:
+                steps.append((z, out, x))
+        return steps
+
+    def constants(self) -> list[float]:
+        """Every slot's number before a run: the traced inputs, the constants, 0.0 for each operation."""
+        return self._template.copy()
+
+    def output_slots(self) -> tuple[list[int], list[int]]:
+        """(the output slots, the watched slots)."""
+        return [self._output] if self._outputs is None else list(self._outputs), list(self._watched)
+
     def _seeds(self, seed: object) -> dict[int, float]:
         """The starting gradient of each output slot (summed where two outputs are one node)."""
         if self._outputs is None:

@@ -9,15 +9,18 @@ later), after a warm-up round, and the median is reported, so a busy moment of t
     collection that frees the step's garbage (micrograd's graphs are reference
     cycles); micrograd with the collector off; chainrule in graph mode (its
     graphs are freed by reference counting, so no collection is owed);
-    chainrule's replay of a traced tape; the hand-written floor
-    (``floor.py``); NumPy (nn.analytic's vectorized forward pass, then BP1-BP4);
+    chainrule's replay of a traced tape; chainrule's batch replay (one
+    example's tape run over the batch with NumPy); the hand-written floor
+    (``floor.py``); NumPy (nn.analytic's vectorized forward pass, then BP1-BP4 written by hand);
     PyTorch in float64 when installed.
 (b) a 200,000-term sum of products, microseconds per node (``engine.py``);
 (c) bytes per node of that graph (tracemalloc);
 (d) a chain of 1,000,000 nodes (x -> x * 1.000001, backward included);
-(e) how time grows: the demo step at 100, 1,000 and 10,000 examples (width
-    16) and at widths 16, 64 and 256 (100 examples), for graph mode, replay and
-    the floor; a table and ``benchmarks/scaling.png`` (log-log).
+(e) how time grows: the demo step at 100, 1,000, 10,000 and 100,000 examples
+    (width 16; graph mode and replay, whose graph of the whole batch would not
+    fit in memory, stop at 10,000) and at widths 16, 64 and 256 (100 examples), for graph mode,
+    replay, batch replay, the floor, the hand-written NumPy step (the ceiling of
+    batch replay) and PyTorch; a table and ``benchmarks/scaling.png`` (log-log).
 
 Writes ``benchmarks/results.md`` and prints the same tables.
 Run: ``make bench`` or ``.venv/bin/python benchmarks/bench.py [--quick]``.
@@ -76,15 +79,26 @@ def demo_steps(n: int, width: int, with_peers: bool) -> tuple[dict[str, Step], d
     X, y = task.moons(n)
     weights = task.initial_weights([2, width, width, 1])
     graph_model = task.chainrule_model(weights)
-    replay_model = task.chainrule_model(weights)
-    tape = task.chainrule_tape(replay_model, X, y)
-    replay_weights = [p.data for p in replay_model.parameters()]
     floor_layers = copy.deepcopy(weights)
-    steps: dict[str, Step] = {
-        "chainrule graph": lambda: task.chainrule_step(graph_model, X, y),
-        "chainrule replay": lambda: task.chainrule_replay_step(tape, replay_weights, X, y),
+    batch_model = task.chainrule_model(weights)
+    batch = task.chainrule_batch_tape(batch_model)
+    batch_weights = [p.data for p in batch_model.parameters()]
+    rows = [[*x, t] for x, t in zip(X, y)]
+    steps: dict[str, Step] = {}
+    if n <= 10_000:  # beyond, a graph of the whole batch (tens of millions of nodes) outgrows the memory
+        replay_model = task.chainrule_model(weights)
+        tape = task.chainrule_tape(replay_model, X, y)
+        replay_weights = [p.data for p in replay_model.parameters()]
+        steps["chainrule graph"] = lambda: task.chainrule_step(graph_model, X, y)
+        steps["chainrule replay"] = lambda: task.chainrule_replay_step(tape, replay_weights, X, y)
+    steps |= {
+        "chainrule batch replay": lambda: task.chainrule_batch_step(batch, batch_weights, rows),
         "floor (hand-written Python)": lambda: floor.floor_step(floor_layers, X, y, task.ALPHA, task.LR),
+        "NumPy (hand-written BP1-BP4)": numpy_step(n, width),
     }
+    t_step = torch_step(n, width)
+    if t_step is not None:
+        steps["PyTorch float64"] = t_step
     gc_state = dict.fromkeys(steps, True)
     if with_peers:
         try:
@@ -105,14 +119,14 @@ def demo_steps(n: int, width: int, with_peers: bool) -> tuple[dict[str, Step], d
     return steps, gc_state
 
 
-def numpy_step(n: int) -> Step:
-    """The demo step with nn.analytic's vectorized forward pass and BP1-BP4 in NumPy."""
+def numpy_step(n: int, width: int = 16) -> Step:
+    """The demo step with nn.analytic's vectorized forward pass and BP1-BP4 in NumPy, written by hand."""
     import numpy as np
 
     from nn.analytic.equations import Network, forward
 
     X, y = task.moons(n)
-    net = Network.from_mlp(task.chainrule_model(task.initial_weights([2, 16, 16, 1])))
+    net = Network.from_mlp(task.chainrule_model(task.initial_weights([2, width, width, 1])))
     A0 = np.array(X, dtype=float).T
     Y = np.array(y, dtype=float)[None, :]
     m = A0.shape[1]
@@ -133,14 +147,15 @@ def numpy_step(n: int) -> Step:
     return step
 
 
-def torch_step(n: int) -> Step | None:
+def torch_step(n: int, width: int = 16) -> Step | None:
     try:
         import torch
     except ImportError:
         return None
     X, y = task.moons(n)
     model = torch.nn.Sequential(
-        torch.nn.Linear(2, 16), torch.nn.ReLU(), torch.nn.Linear(16, 16), torch.nn.ReLU(), torch.nn.Linear(16, 1)
+        torch.nn.Linear(2, width), torch.nn.ReLU(), torch.nn.Linear(width, width), torch.nn.ReLU(),
+        torch.nn.Linear(width, 1)
     ).double()
     tX = torch.tensor(X, dtype=torch.float64)
     ty = torch.tensor(y, dtype=torch.float64)[:, None]
@@ -164,12 +179,6 @@ def table(rows: list[list[str]], header: list[str]) -> str:
 
 def section_a(n_rounds: int) -> tuple[str, dict[str, float]]:
     steps, gc_state = demo_steps(100, 16, with_peers=True)
-    np_step, t_step = numpy_step(100), torch_step(100)
-    steps["NumPy (nn.analytic equations)"] = np_step
-    gc_state["NumPy (nn.analytic equations)"] = True
-    if t_step is not None:
-        steps["PyTorch float64"] = t_step
-        gc_state["PyTorch float64"] = True
     med = rounds(steps, n_rounds, gc_state)
     graph = med["chainrule graph"]
     rows = [[name, f"{t * 1e3:.2f}", f"{t / graph:.2f}"] for name, t in sorted(med.items(), key=lambda kv: kv[1])]
@@ -218,7 +227,7 @@ def section_bcd(quick: bool) -> str:
 
 
 def section_e(n_rounds: int, quick: bool) -> tuple[str, dict]:
-    sizes = [(100, 16), (1_000, 16), (10_000, 16), (100, 64), (100, 256)]
+    sizes = [(100, 16), (1_000, 16), (10_000, 16), (100_000, 16), (100, 64), (100, 256)]
     if quick:
         sizes = [(100, 16), (300, 16), (100, 32)]
     results = {}
@@ -227,10 +236,13 @@ def section_e(n_rounds: int, quick: bool) -> tuple[str, dict]:
         results[(n, width)] = rounds(steps, max(1, n_rounds // (4 if n * width * width > 10**6 else 1)), gc_state)
         print(f"  (e) {n} examples, width {width}: done", flush=True)
     names = list(next(iter(results.values())))
-    rows = [[f"{n:,}", str(w), *(f"{med[name] * 1e3:.1f}" for name in names),
-             f"{med['chainrule replay'] / med['floor (hand-written Python)']:.2f}"]
+    ms = lambda med, name: f"{med[name] * 1e3:.2f}" if name in med else "—"
+    rows = [[f"{n:,}", str(w), *(ms(med, name) for name in names),
+             f"{med['chainrule replay'] / med['floor (hand-written Python)']:.2f}" if "chainrule replay" in med else "—",
+             f"{med['chainrule batch replay'] / med['NumPy (hand-written BP1-BP4)']:.2f}"]
             for (n, w), med in results.items()]
-    text = table(rows, ["examples", "width", *(f"{name} ms" for name in names), "replay / floor"])
+    text = table(rows, ["examples", "width", *(f"{name} ms" for name in names), "replay / floor",
+                        "batch replay / NumPy"])
     return text, results
 
 
@@ -248,14 +260,15 @@ def plot(results: dict, path: Path) -> None:
         if len(points) < 2:
             continue
         for name in points[0][1]:
-            ax.loglog([p[0] for p in points], [p[1][name] * 1e3 for p in points], marker="o", label=name)
+            line = [(p[0], p[1][name] * 1e3) for p in points if name in p[1]]
+            ax.loglog([x for x, _ in line], [t for _, t in line], marker="o", label=name)
         ax.set_xticks([p[0] for p in points], [f"{p[0]:,}" for p in points])
         ax.minorticks_off()
         ax.set_xlabel(f"{vary} ({'width 16' if vary == 'examples' else '100 examples'})")
         ax.set_ylabel("ms per step (median)")
         ax.grid(True, which="both", alpha=0.3)
         ax.legend()
-    fig.suptitle("The demo step as the work grows: graph mode (collector on), replay and the hand-written floor")
+    fig.suptitle("The demo step as the work grows: every mode of chainrule, the floor, NumPy and PyTorch")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
     write_atomic(path, buffer.getvalue())
@@ -290,6 +303,11 @@ def main() -> None:
     ratios.append(
         f"- chainrule replay / floor: {med['chainrule replay'] / med['floor (hand-written Python)']:.2f}x; "
         f"graph / floor: {graph / med['floor (hand-written Python)']:.2f}x"
+    )
+    ratios.append(
+        f"- chainrule batch replay / hand-written NumPy step: "
+        f"{med['chainrule batch replay'] / med['NumPy (hand-written BP1-BP4)']:.2f}x; "
+        f"scalar replay / batch replay: {med['chainrule replay'] / med['chainrule batch replay']:.1f}x"
     )
     print("\n".join(ratios), flush=True)
     e_text, results = section_e(args.rounds, args.quick)

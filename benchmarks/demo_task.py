@@ -126,3 +126,33 @@ def chainrule_replay_step(tape: Any, weights: list[float], X: list, y: list) -> 
     for i in range(n):
         weights[i] -= LR * grads[i]
     return value
+
+
+# -- chainrule, batch replay ----------------------------------------------------------------
+
+
+def chainrule_batch_tape(model: Any) -> Any:
+    """ONE example's demo cost traced (the parameters, then x_1, x_2 and y as inputs), for batch replay.
+
+    The cost of example i is relu(1 - y_i s_i) + α Σ_θ θ²; the mean over the batch is the demo loss.
+    """
+    from autograd import Value, trace
+    from autograd import sum as vsum
+    from autograd.batch import BatchTape
+
+    params = model.parameters()
+    x, t = [Value(0.0), Value(0.0)], Value(1.0)
+
+    def cost(*_: Value) -> Value:
+        return (model(x) * -t + 1.0).relu() + vsum([p * p for p in params]) * ALPHA
+
+    tape = trace(cost, *params, *x, t)
+    return BatchTape(tape, batched=range(len(params), tape.n_inputs))
+
+
+def chainrule_batch_step(batch: Any, weights: list[float], rows: list[list[float]]) -> float:
+    """One step by batch replay: every example at once, then the SGD update of ``weights`` in place."""
+    values, grads, _ = batch.value_and_grad_rows(weights, rows, seed=1.0 / len(rows))
+    for i, g in enumerate(grads.tolist()):
+        weights[i] -= LR * g
+    return float(values.mean())

@@ -75,8 +75,11 @@ from autograd import Value
 from nn.cost_arrays import CostArrays
 from nn.losses import (
     Loss,
+    bce_logits_target_numbers,
+    bce_target_numbers,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
+    cross_entropy_target_numbers,
     hinge_loss,
     hinge_target_numbers,
     mean_squared_error,
@@ -107,8 +110,11 @@ class Cost:
         replayable: True when the graph's shape does not depend on the
             targets' values and Value targets stay in the graph, so that
             ``fit`` can trace one batch and replay it (:func:`autograd.trace`).
-            The cross-entropies branch on the target or shift by the largest
-            logit, so their shape follows the data.
+            Every built-in cost is.
+        example_mean: True when the cost of a batch is the mean of its
+            examples' costs, C = (1/m) Σ_i loss([output_i], [target_i]): then
+            ``fit`` can trace ONE example and replay it over the whole batch
+            at once (``replay="batch"``, :class:`autograd.batch.BatchTape`).
         arrays: The cost on arrays (:class:`CostArrays`), or None (training only).
         target_numbers: For a replayable cost, ``(y, n) -> [numbers]``: one
             example's target, for an output of n numbers, as the numbers a
@@ -127,6 +133,7 @@ class Cost:
     replayable: bool = False
     arrays: CostArrays | None = None
     target_numbers: Callable[[object, int], list[float]] | None = None
+    example_mean: bool = False
 
     def __call__(self, outputs: Sequence, targets: Sequence) -> Value:
         return self.function(outputs, targets)
@@ -291,18 +298,21 @@ def _unchanged(c: int) -> int:
 _RECORDS = (
     Cost("quadratic", quadratic_cost, "sigmoid", "0/1", _unchanged, False,
          "quadratic cost 1/(2m)", replayable=True, arrays=QUADRATIC,
-         target_numbers=quadratic_target_numbers),
+         target_numbers=quadratic_target_numbers, example_mean=True),
     Cost("mse", mean_squared_error, "sigmoid", "0/1", _unchanged, False,
          "mean squared error 1/(m n_L)", replayable=True, arrays=MSE,
-         target_numbers=mse_target_numbers),
+         target_numbers=mse_target_numbers, example_mean=True),
     Cost("bce", binary_cross_entropy, "sigmoid", "0/1", _unchanged, False,
-         "binary cross-entropy on probabilities", arrays=BCE),
+         "binary cross-entropy on probabilities", replayable=True, arrays=BCE,
+         target_numbers=bce_target_numbers, example_mean=True),
     Cost("bce_logits", binary_cross_entropy_with_logits, "linear", "0/1", _unchanged, False,
-         "stable binary cross-entropy from a logit"),
+         "stable binary cross-entropy from a logit", replayable=True,
+         target_numbers=bce_logits_target_numbers, example_mean=True),
     Cost("hinge", hinge_loss, "linear", "-1/+1", _signed, False, "max-margin", replayable=True,
-         target_numbers=hinge_target_numbers),
+         target_numbers=hinge_target_numbers, example_mean=True),
     Cost("cross_entropy", softmax_cross_entropy, "linear", "0..K-1", _unchanged, True,
-         "softmax cross-entropy", arrays=CROSS_ENTROPY),
+         "softmax cross-entropy", replayable=True, arrays=CROSS_ENTROPY,
+         target_numbers=cross_entropy_target_numbers, example_mean=True),
 )
 # fmt: on
 

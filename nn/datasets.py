@@ -16,6 +16,7 @@ xor         2    2    the four quadrants, label 1 where x1·x2 < 0
 spiral      2    K    K interleaved spiral arms (CS231n)
 blobs       2    K    K Gaussian clusters on a circle of radius 3
 digits      64   2    8x8 images of handwritten 0s and 1s (scikit-learn)
+digits10    64   10   all 1,797 8x8 images, the ten digits (scikit-learn)
 =========== ==== ==== ==================================================
 """
 
@@ -185,16 +186,25 @@ def blobs(n: int = 200, centers: int = 3, std: float = 0.8, seed: int = 0) -> Da
     return _shuffled(X, y, rng)
 
 
-def digits() -> Dataset:
-    r"""The handwritten 0s and 1s of the 8x8 digits data set shipped inside scikit-learn.
+def digits(classes: int = 2) -> Dataset:
+    r"""The handwritten digits 0..classes-1 of the 8x8 digits data set shipped inside scikit-learn.
 
-    360 images (the curriculum's worked example): each a list of 64 pixel
-    intensities scaled from 0..16 to [0, 1], row by row; label 0 or 1. Read
-    from the file bundled with scikit-learn; nothing is downloaded.
+    By default the 360 images of 0s and 1s (the curriculum's worked example);
+    ``classes=10``: all 1,797 images, the ten digits (:func:`digits10`). Each
+    image is a list of 64 pixel intensities scaled from 0..16 to [0, 1], row
+    by row; its label is its digit. Read from the file bundled with
+    scikit-learn; nothing is downloaded.
+
+    Args:
+        classes: K, from 2 to 10: the digits 0..K-1 are kept.
 
     Raises:
         ImportError: scikit-learn is missing (the ``data`` extra).
+        ValueError: ``classes`` is not an int from 2 to 10.
     """
+    classes = _count(classes, "digits classes", 2)
+    if classes > 10:
+        raise ValueError(f"digits classes must be an int from 2 to 10 (there are ten digits), got {classes!r}")
     try:
         from sklearn.datasets import load_digits
     except ImportError as error:
@@ -205,10 +215,15 @@ def digits() -> Dataset:
     X: list[list[float]] = []
     y: list[int] = []
     for image, label in zip(bunch.data.tolist(), bunch.target.tolist()):
-        if label in (0, 1):
+        if label < classes:
             X.append([pixel / 16.0 for pixel in image])
             y.append(int(label))
     return X, y
+
+
+def digits10() -> Dataset:
+    """All 1,797 8x8 images of the ten handwritten digits, labels 0..9 (``digits(classes=10)``)."""
+    return digits(classes=10)
 
 
 @dataclass(frozen=True)
@@ -265,6 +280,8 @@ DATASETS: dict[str, DataSet] = {
         DataSet("blobs", blobs, "3 Gaussian clusters on a circle", 2, 3, noise="std"),
         DataSet("digits", digits, "8x8 images of handwritten 0s and 1s (360; needs the data extra)",
                 64, 2, noise=None, sized=False),
+        DataSet("digits10", digits10, "8x8 images of the ten handwritten digits (1,797; needs the data extra)",
+                64, 10, noise=None, sized=False),
     )
 }
 """The data sets by name, each a :class:`DataSet` (callable like its generator)."""

@@ -8,9 +8,10 @@ of m = 1: ``binary_cross_entropy(Value(0.7), 1.0)`` is its loss, as is
 ``softmax_cross_entropy(logits, 2)``. (A list of Values with a list of numbers
 is always read as m one-output examples; the loss of ONE example with a vector
 output is ``quadratic_cost([outputs], [targets])``.) Targets may also be
-Values: the quadratic cost, the mean squared error and the hinge loss keep them
-in the graph (so that a traced tape takes them as inputs: ``fit``'s replay
-mode); the cross-entropies read their numbers. Their gradients, per example
+Values: every loss keeps them in the graph (so that a traced tape takes them
+as inputs: ``fit``'s replay modes), and no loss's graph depends on the target
+values: the cross-entropies always build both terms, and the softmax
+cross-entropy takes its class as a one-hot vector. Their gradients, per example
 i (each also stated in the function's docstring):
 
 =================================== =============================================== ==========================
@@ -148,12 +149,12 @@ def _scalar(name: str, output: Output) -> Value:
     )
 
 
-def _unit_target(name: str, y: object) -> float:
-    """A cross-entropy target: a number in [0, 1]."""
-    y = _number(name, y)
-    if not 0.0 <= y <= 1.0:
-        raise ValueError(f"{name}: targets must be in [0, 1], got {y!r}")
-    return y
+def _unit_target(name: str, y: object) -> float | Value:
+    """A cross-entropy target: a number in [0, 1] (a Value target, checked by its number, stays a Value)."""
+    number = _number(name, y)
+    if not 0.0 <= number <= 1.0:
+        raise ValueError(f"{name}: targets must be in [0, 1], got {number!r}")
+    return y if isinstance(y, Value) else number
 
 
 def binary_cross_entropy(outputs: Sequence[Output], targets: Sequence) -> Value:
@@ -166,8 +167,12 @@ def binary_cross_entropy(outputs: Sequence[Output], targets: Sequence) -> Value:
     n terms as its loss, as :func:`quadratic_cost` sums its squares:
     C = -1/m Σ_i Σ_j [y_ij log p_ij + (1 - y_ij) log(1 - p_ij)].
 
-    No epsilon is added inside the logarithms: a probability of exactly 0 or 1
-    is an error. Train from logits with
+    Both terms are always built, whatever y (so that the graph's shape does
+    not depend on the targets, and a traced tape replays any target): for
+    y = 1 the second term is 0 · log(1 - p), exactly 0. No epsilon is added
+    inside the logarithms and nothing is clamped (PyTorch's ``BCELoss``
+    clamps each log at -100): a probability of exactly 0 or 1 is an error,
+    whatever its weight, as before. Train from logits with
     :func:`binary_cross_entropy_with_logits` instead: it is stable for any z.
 
     Args:
@@ -195,12 +200,7 @@ def binary_cross_entropy(outputs: Sequence[Output], targets: Sequence) -> Value:
                     f"{name}: probabilities must be strictly between 0 and 1, got {p.data!r} "
                     "(a saturated sigmoid): use binary_cross_entropy_with_logits on z instead"
                 )
-            if y == 1.0:
-                terms.append(p.log())
-            elif y == 0.0:
-                terms.append((1.0 - p).log())
-            else:
-                terms.append(y * p.log() + (1.0 - y) * (1.0 - p).log())
+            terms.append(y * p.log() + (1.0 - y) * (1.0 - p).log())
     return _sum(terms) * _constant(-1.0 / m, "-1/m")
 
 
@@ -225,7 +225,7 @@ def binary_cross_entropy_with_logits(outputs: Sequence[Value], targets: Sequence
     for z, y in zip(outputs, targets):
         z = _scalar(name, z)
         y = _unit_target(name, y)
-        terms.append(z.softplus() - z * y if y else z.softplus())
+        terms.append(z.softplus() - z * y)  # also for y = 0: the same graph for every target
     return _sum(terms) * _constant(1.0 / m, "1/m")
 
 
@@ -260,19 +260,29 @@ def _hinge_label(y: object) -> float | Value:
     return target
 
 
-def softmax_cross_entropy(outputs: Sequence[Sequence[Value]], targets: Sequence[int]) -> Value:
+def softmax_cross_entropy(outputs: Sequence[Sequence[Value]], targets: Sequence) -> Value:
     r"""Cross-entropy of a softmax over the logits z_i, for K >= 2 classes.
 
-    C = 1/m Σ_i -log softmax(z_i)_{y_i} = 1/m Σ_i [log Σ_c e^{z_ic} - z_{i,y_i}];
-    ∂C/∂z_ic = (softmax(z_i)_c - [c = y_i]) / m.
+    C = 1/m Σ_i -log softmax(z_i)_{y_i} = 1/m Σ_i [log Σ_c e^{z_ic} - Σ_c t_ic z_ic],
+    t_i the one-hot vector of the class y_i; ∂C/∂z_ic = (softmax(z_i)_c - t_ic) / m.
 
-    # NOTE: numerical stability: log Σ_c e^{z_c} = M + log Σ_c e^{z_c - M} with
-    M = max_c z_c (a constant): no exponent is positive, so nothing overflows,
-    and the gradient is unchanged (the log-sum-exp is shift invariant).
+    The class enters as the numbers t_i (so that the graph does not depend on
+    which class it is, and a traced tape replays any target), and the
+    log-sum-exp is built without a shift by the largest logit (which would be
+    a number read from the data, frozen into a tape): it is folded pairwise,
+
+        lse(a, b) = log(e^a + e^b) = a + softplus(b - a),
+
+    over the K logits as a balanced tree (depth log₂ K).
+    # NOTE: numerical stability: softplus is stable for any argument
+    (max(x, 0) + log1p(e^{-|x|})), so no exponential overflows whatever the
+    logits, as with the shift; the gradient of each fold is (1 - σ(b - a), σ(b - a)),
+    whose products along the tree are the softmax.
 
     Args:
         outputs: One list of K logit Values per example (a linear output layer).
-        targets: One class index per example, an int in 0..K-1.
+        targets: One target per example: a class index, an int in 0..K-1, or
+            its one-hot vector (K numbers or Values, one 1 and K - 1 zeros).
     """
     name = "softmax_cross_entropy"
     outputs, targets, m = _check_batch(name, outputs, targets)
@@ -280,12 +290,32 @@ def softmax_cross_entropy(outputs: Sequence[Sequence[Value]], targets: Sequence[
     for z, y in zip(outputs, targets):
         if isinstance(z, Value) or len(z) < 2:
             raise TypeError(f"{name} needs a list of at least 2 logits per example (one per class), got {z!r}")
-        if isinstance(y, bool) or not isinstance(y, numbers.Integral) or not 0 <= y < len(z):
-            raise ValueError(f"{name}: a target must be a class index in 0..{len(z) - 1}, got {y!r}")
-        shift = max(z_c.data for z_c in z)
-        log_sum_exp = _sum((z_c - shift).exp() for z_c in z).log() + shift
-        terms.append(log_sum_exp - z[int(y)])
+        terms.append(log_sum_exp(z) - autograd.weighted_sum(_one_hot(name, y, len(z)), z))
     return _sum(terms) * _constant(1.0 / m, "1/m")
+
+
+def log_sum_exp(z: Sequence[Value]) -> Value:
+    r"""log Σ_c e^{z_c}, folded pairwise as a + softplus(b - a) (see :func:`softmax_cross_entropy`)."""
+    level = list(z)
+    while len(level) > 1:
+        folded = [a + (b - a).softplus() for a, b in zip(level[::2], level[1::2])]
+        level = folded + level[len(folded) * 2 :]
+    return level[0]
+
+
+def _one_hot(name: str, y: object, k: int) -> list[float | Value]:
+    """A class index as its one-hot vector of k numbers; a one-hot vector checked (its Values kept)."""
+    if isinstance(y, numbers.Integral) and not isinstance(y, bool):
+        if not 0 <= y < k:
+            raise ValueError(f"{name}: a target must be a class index in 0..{k - 1}, got {y!r}")
+        return [1.0 if c == y else 0.0 for c in range(k)]
+    if isinstance(y, (str, bytes, bool, numbers.Real, Value)) or not isinstance(y, Sequence):
+        raise ValueError(f"{name}: a target must be a class index in 0..{k - 1} or its one-hot vector, got {y!r}")
+    t = [_target(name, v) for v in y]
+    numbers_ = _numbers(t)
+    if len(t) != k or sorted(numbers_) != [0.0] * (k - 1) + [1.0]:
+        raise ValueError(f"{name}: a one-hot target needs {k} numbers, one 1 and {k - 1} zeros, got {numbers_!r}")
+    return t
 
 
 def l2_penalty(parameters: Iterable[Value], strength: float) -> Value:
@@ -317,6 +347,26 @@ def quadratic_target_numbers(y: object, n: int) -> list[float]:
 def mse_target_numbers(y: object, n: int) -> list[float]:
     """One example's target of :func:`mean_squared_error`, checked by its own code, as numbers for a tape."""
     return _numbers(_target_vector("mean_squared_error", y, n))
+
+
+def bce_target_numbers(y: object, n: int) -> list[float]:
+    """One example's target of :func:`binary_cross_entropy` (n numbers in [0, 1]), checked by its own code."""
+    values = [y] if isinstance(y, (numbers.Real, Value)) else list(y)  # type: ignore[call-overload]
+    if len(values) != n:
+        raise ValueError(
+            f"binary_cross_entropy: an output of size {n} needs a target of size {n}, got {len(values)}"
+        )
+    return _numbers([_unit_target("binary_cross_entropy", v) for v in values])
+
+
+def bce_logits_target_numbers(y: object, n: int) -> list[float]:
+    """One example's target of :func:`binary_cross_entropy_with_logits` (a number in [0, 1])."""
+    return _numbers([_unit_target("binary_cross_entropy_with_logits", y)])
+
+
+def cross_entropy_target_numbers(y: object, n: int) -> list[float]:
+    """One example's class of :func:`softmax_cross_entropy` as its one-hot vector of n numbers."""
+    return _numbers(_one_hot("softmax_cross_entropy", y, n))
 
 
 def hinge_target_numbers(y: object, n: int) -> list[float]:

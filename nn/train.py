@@ -34,7 +34,7 @@ from nn.costs import Loss, resolve_loss
 from nn.layers import MLP
 from nn.losses import l2_penalty
 from nn.optim import Optimizer
-from nn.replay_training import ReplayedSteps, replay_refusal
+from nn.replay_training import ReplayedSteps, batch_refusal, replay_refusal
 
 
 def _output_activation(model: MLP) -> str:
@@ -148,6 +148,9 @@ class History:
             without validation data).
         val_accuracy: Accuracy on the validation data at the end of the epoch.
         lr: Learning rate of the epoch's last step.
+        mode: How the steps were computed: ``"batch"`` (batch replay),
+            ``"scalar"`` (scalar replay) or ``"graph"`` (a graph per batch).
+        why_not_batch: Why the run was not batch-replayed (None when it was).
     """
 
     loss: list[float] = field(default_factory=list)
@@ -155,6 +158,8 @@ class History:
     val_loss: list[float] = field(default_factory=list)
     val_accuracy: list[float] = field(default_factory=list)
     lr: list[float] = field(default_factory=list)
+    mode: str = field(default="graph", compare=False)
+    why_not_batch: str | None = field(default=None, compare=False)
 
     def rows(self) -> list[dict[str, float]]:
         """One dict per epoch: ``epoch`` (from 1) and every measure recorded."""
@@ -243,17 +248,33 @@ def _train_epoch(
     return total_loss, correct, lr
 
 
+REPLAY_MODES = (None, False, True, "scalar", "batch")
+"""The values of ``fit``'s ``replay``."""
+
+
 def _replayed_steps(
-    model: MLP, loss: str | Loss, loss_fn: Loss, optimizer: Optimizer, l2: float, replay: bool | None
+    model: MLP, loss: str | Loss, loss_fn: Loss, optimizer: Optimizer, l2: float, replay: bool | str | None,
+    history: History,
 ) -> ReplayedSteps | None:
-    """The replayed steps of this run, or None for graph mode (see ``fit``'s ``replay``)."""
+    """The replayed steps of this run, or None for graph mode (see ``fit``'s ``replay``); notes the choice in ``history``."""
+    if not any(replay is mode or (isinstance(mode, str) and replay == mode) for mode in REPLAY_MODES):
+        raise ValueError(f"replay must be None, False, True, 'scalar' or 'batch', got {replay!r}")
+    history.why_not_batch = "replay=False" if replay is False else "replay asks for scalar replay"
     if replay is False:
         return None
+    if replay in (None, "batch"):
+        history.why_not_batch = batch_refusal(model, loss, optimizer)
+        if history.why_not_batch is None:
+            history.mode = "batch"
+            return ReplayedSteps(model, loss, loss_fn, optimizer, l2, required=replay == "batch", batch=True)
+        if replay == "batch":
+            raise ValueError(f"fit(replay='batch'): cannot replay: {history.why_not_batch}")
     refusal = replay_refusal(model, loss, optimizer)
     if refusal is not None:
         if replay:
             raise ValueError(f"fit(replay=True): cannot replay: {refusal}")
         return None
+    history.mode = "scalar"
     return ReplayedSteps(model, loss, loss_fn, optimizer, l2, required=bool(replay))
 
 
@@ -282,7 +303,7 @@ def fit(
     validation: tuple[Sequence[Sequence[float]], Sequence] | None = None,
     threshold: float | None = None,
     progress: bool | None = None,
-    replay: bool | None = None,
+    replay: bool | str | None = None,
 ) -> History:
     r"""Train ``model`` by mini-batch stochastic gradient descent.
 
@@ -307,15 +328,22 @@ def fit(
             (default: 0.5 after a sigmoid, else 0).
         progress: Show a tqdm progress bar; None (default) shows it only when
             standard error is a terminal.
-        replay: Train by replaying one traced tape per batch size
-            (:mod:`nn.replay_training`), with the same losses, gradients and
-            weights as building each batch's graph, several times faster.
-            None (default): replay when the loss and model allow it (a
-            replayable loss: quadratic, mse, hinge; the registry's
-            activations; an optimizer over exactly ``model.parameters()``),
-            else build graphs. True: replay, or a ValueError saying why not.
-            False: build a graph per batch. After a replayed run, the
-            neurons' stored ``z`` and ``a`` are those of the traced batch.
+        replay: How each step is computed (:mod:`nn.replay_training`).
+            ``"batch"``: batch replay, ONE example's cost traced and replayed
+            over the whole batch with NumPy (the same losses, gradients and
+            weights as graph mode up to rounding, 1e-12 relative; the fastest
+            by far), or a ValueError saying why not. True (or ``"scalar"``):
+            scalar replay, one traced tape per batch size run on floats
+            (bit-for-bit graph mode's results, several times faster), or a
+            ValueError saying why not. False: build a graph per batch.
+            None (default): batch replay when the run allows it (a registered
+            cost that is a mean over the examples, as every built-in one is;
+            an MLP of the registry's activations; an optimizer over exactly
+            ``model.parameters()``; NumPy installed), else scalar replay when
+            it allows that, else graphs; ``History.mode`` says which ran and
+            ``History.why_not_batch`` why batch replay did not. After a
+            replayed run, the neurons' stored ``z`` and ``a`` are those of
+            the traced batch (of the traced example for batch replay).
             Every batch passes graph mode's checks in both modes (the
             model's input check, the loss's target check), so replay refuses
             what graph mode refuses, with the same message; Values in ``X``
@@ -343,11 +371,11 @@ def fit(
     if validation is not None:
         _check_data(validation[0], validation[1], "fit validation")
     loss_fn = resolve_loss(loss)[1]
-    replayed = _replayed_steps(model, loss, loss_fn, optimizer, l2, replay)
+    history = History()
+    replayed = _replayed_steps(model, loss, loss_fn, optimizer, l2, replay, history)
     t = default_threshold(model) if threshold is None else threshold
     rng = random.Random(seed)
     order = list(range(len(X)))
-    history = History()
     bar = _progress_bar(epochs, progress)
     # NOTE: speed: the engine's graphs hold no reference cycles, so reference
     # counting frees each batch's graph; the cyclic collector would only
@@ -381,4 +409,6 @@ def fit(
             gc.enable()
         if bar is not None:
             bar.close()
+        if replayed is not None and replayed.refusal is not None:  # a trace failed: graphs ran instead
+            history.mode, history.why_not_batch = "graph", history.why_not_batch or replayed.refusal
     return history

@@ -157,15 +157,17 @@ def test_every_third_party_package_imported_is_in_the_readme_table():
     assert outside == sorted(THIRD_PARTY)
 
 
-def test_graphviz_is_the_only_third_party_package_the_engine_imports_at_module_level():
-    # autograd.steps imports tqdm inside a function, for an optional progress bar
+def test_graphviz_is_the_only_third_party_package_the_engine_imports_at_module_level_but_numpy_for_batch_replay():
+    # autograd.steps imports tqdm inside a function, for an optional progress bar;
+    # autograd.batch (batch replay) is the engine's one array module
     engine = [
         i for i in IMPORTS
         if _layer(i.importer) == "autograd" and _layer(i.target) != "autograd"
         and i.target not in sys.stdlib_module_names
     ]
-    assert {i.target for i in engine} <= {"graphviz", "tqdm"}
+    assert {i.target for i in engine} <= {"graphviz", "tqdm", "numpy"}
     assert all(_imported_in_a_function(i) for i in engine if i.target == "tqdm")
+    assert {i.importer for i in engine if i.target == "numpy"} == {"autograd.batch"}
 
 
 def _imported_in_a_function(found: Import) -> bool:
