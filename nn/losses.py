@@ -224,8 +224,8 @@ def binary_cross_entropy_with_logits(outputs: Sequence[Value], targets: Sequence
     terms: list[Value] = []
     for z, y in zip(outputs, targets):
         z = _scalar(name, z)
-        y = _unit_target(name, y)
-        terms.append(z.softplus() - z * y)  # also for y = 0: the same graph for every target
+        label = _unit_target(name, y)
+        terms.append(z.softplus() - z * label)  # also for y = 0: the same graph for every target
     return _sum(terms) * _constant(1.0 / m, "1/m")
 
 
@@ -306,7 +306,7 @@ def log_sum_exp(z: Sequence[Value]) -> Value:
 def _one_hot(name: str, y: object, k: int) -> list[float | Value]:
     """A class index as its one-hot vector of k numbers; a one-hot vector checked (its Values kept)."""
     if isinstance(y, numbers.Integral) and not isinstance(y, bool):
-        if not 0 <= y < k:
+        if not 0 <= int(y) < k:
             raise ValueError(f"{name}: a target must be a class index in 0..{k - 1}, got {y!r}")
         return [1.0 if c == y else 0.0 for c in range(k)]
     if isinstance(y, (str, bytes, bool, numbers.Real, Value)) or not isinstance(y, Sequence):

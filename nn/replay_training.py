@@ -177,8 +177,11 @@ class ReplayedSteps:
             outputs = [self.model(X[i]) for i in batch]
             self.loss_fn(outputs, [y[i] for i in batch])
         except Exception as graph_error:
-            graph_error.add_note(f"(found by replay: {error})")
-            raise graph_error from None
+            note = f"(found by replay: {error})"
+            if hasattr(graph_error, "add_note"):  # Python 3.11 on; before it, the note goes into the message
+                graph_error.add_note(note)
+                raise graph_error from None
+            raise type(graph_error)(f"{graph_error} {note}") from None
         raise error
 
     def _numbers(self, X: Sequence, y: Sequence, batch: list[int]) -> tuple[list[list[float]], list[list[float]]]:
