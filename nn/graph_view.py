@@ -99,6 +99,41 @@ def input_labels(model: Module) -> dict[Value, str]:
     }
 
 
+def _subscript(*indices: int) -> str:
+    """``j k`` as the notes write it, ``₁₂`` (``₁₂,₃`` once an index has two digits)."""
+    parts = [str(i).translate(_SUBSCRIPT) for i in indices]
+    return ("," if any(i > 9 for i in indices) else "").join(parts)
+
+
+def parameter_labels(model: Module) -> dict[Value, str]:
+    """Each weight and bias of ``model``'s neurons as the notes name it: ``w²₁₂`` (from neuron 2
+    of layer 1 to neuron 1 of layer 2) and ``b²₁``; each called neuron's z and a as ``z²₁``, ``a²₁``.
+
+    Python counts the modules from 0 (``layers.1.neurons.0.w.1``); the labels count from 1.
+    """
+    labels: dict[Value, str] = {}
+    for name, parameter in model.named_parameters():
+        l, j = _counted(name, "layers"), _counted(name, "neurons")
+        if l is None or j is None:
+            continue
+        up = str(l).translate(_SUPERSCRIPT)
+        kind, _, k = name.rpartition(".")
+        if k.isdigit() and kind.endswith(".w"):
+            labels[parameter] = "w" + up + _subscript(j, int(k) + 1)
+        elif k == "b":
+            labels[parameter] = "b" + up + _subscript(j)
+    stack: list[Module] = [model]
+    while stack:
+        module = stack.pop()
+        if isinstance(module, Neuron) and module.z is not None and module.a is not None:
+            l, j = _counted(module.name.rstrip("."), "layers"), _counted(module.name.rstrip("."), "neurons")
+            labels[module.z] = indexed("z", l, j)
+            if module.a is not module.z:
+                labels[module.a] = indexed("a", l, j)
+        stack.extend(child for _, child in module.named_children())
+    return labels
+
+
 def neuron_groups(model: Module) -> list[NodeGroup]:
     r"""One group per neuron that has been called, inside one group per module holding it.
 
@@ -145,7 +180,9 @@ def draw_model(
     r"""The graph of ``root`` (an output or a loss of ``model``) with its neurons grouped.
 
     The model's parameters are coloured as parameters with ``color_by_role``;
-    its inputs are shown as ``x₁ … xₙ`` (see the module docstring).
+    its inputs are shown as ``x₁ … xₙ``, its weights and biases as ``w^l_jk`` and
+    ``b^l_j``, each neuron's z and a as ``z^l_j`` and ``a^l_j``, counted from 1
+    (see the module docstring).
 
     Args:
         model: The model whose latest call made ``root``.
@@ -158,8 +195,8 @@ def draw_model(
         The ``graphviz.Digraph``.
     """
     chosen = neuron_groups(model) if groups is None else list(groups)
-    labels = {**input_labels(model), **draw_options.pop("labels", {})}
+    labels = {**input_labels(model), **parameter_labels(model), **draw_options.pop("labels", {})}
     return draw_dot(root, groups=chosen, parameters=model.parameters(), labels=labels, **draw_options)
 
 
-__all__ = ["draw_model", "indexed", "input_labels", "neuron_groups"]
+__all__ = ["draw_model", "indexed", "input_labels", "neuron_groups", "parameter_labels"]

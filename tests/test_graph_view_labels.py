@@ -110,3 +110,19 @@ def test_draw_dot_refuses_labels_that_are_not_text():
     with pytest.raises(TypeError, match="labels must map Values to str"):
         v = Value(1.0)
         draw_dot(v * 2.0, labels={v: 3})
+
+
+def test_weights_and_biases_are_drawn_as_the_notes_name_them_counted_from_1():
+    """w²₁₂ is the weight from neuron 2 of layer 1 to neuron 1 of layer 2: 0.45 in the worked example."""
+    from nn import MLP
+    from nn.graph_view import parameter_labels
+    from nn.losses import quadratic_cost
+
+    model = MLP.from_weights([[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45], [0.50, 0.55]]],
+                             [[0.35, 0.35], [0.60, 0.60]], "sigmoid", "sigmoid")
+    quadratic_cost([model([0.05, 0.10])], [[0.01, 0.99]]).backward()
+    labels = parameter_labels(model)
+    by_label = {text: value for value, text in labels.items()}
+    assert by_label["w²₁₂"].data == 0.45 and by_label["w¹₂₁"].data == 0.25 and by_label["b²₂"].data == 0.60
+    assert by_label["z²₁"] is model.layers[1].neurons[0].z and by_label["a¹₂"] is model.layers[0].neurons[1].a
+    assert len([t for t in labels.values() if t.startswith("w")]) == 8
