@@ -20,9 +20,9 @@ DIGITS = 60
 
 def _tanh(x):
     # NOTE: mpmath's tanh of a huge argument computes cosh and sinh at a precision that exhausts
-    # memory; beyond |x| = 100, 1 - 2 e^{-2|x|} is tanh to far more than 60 digits.
+    # memory; beyond |x| = 100, tanh is ±1 to far more than 60 digits (1 - 2 e^{-200}).
     if abs(x) > 100:
-        return mp.sign(x) * (1 - 2 * mp.exp(-2 * abs(x)))
+        return mp.sign(x) * (1 - 2 * mp.exp(-200)) if mp.isfinite(x) else mp.sign(x)
     return mp.tanh(x)
 
 
@@ -59,13 +59,25 @@ def _weighted_sum(*xs):
     return mp.fsum([*xs[2 * n :], *(xs[k] * xs[k + n] for k in range(n))])
 
 
+FLOAT_MAX = mp.mpf(1.7976931348623157e308)
+
+
 def call(name: str, *operands: object, constant: float | None = None) -> object:
-    """The row ``name`` on mpmath numbers (a call as ``tests.strategies.Program.on`` makes it)."""
+    """The row ``name`` on mpmath numbers (a call as ``tests.strategies.Program.on`` makes it).
+
+    A result beyond the largest float becomes ±inf, as float64 makes it: the
+    engine and PyTorch both met that infinity, and the oracle compares like with
+    like (without it mpmath would go on to numbers of thousands of digits).
+    """
     xs = [mp.mpf(x) if not isinstance(x, mp.mpf) else x for x in operands]
     if name == "weighted_sum":
-        return _weighted_sum(*xs)
-    extra = () if constant is None else (mp.mpf(constant),)
-    return ROWS[name](*xs, *extra)
+        out = _weighted_sum(*xs)
+    else:
+        extra = () if constant is None else (mp.mpf(constant),)
+        out = ROWS[name](*xs, *extra)
+    if not mp.isnan(out) and abs(out) > FLOAT_MAX:
+        return mp.inf if out > 0 else -mp.inf
+    return out
 
 
 def exact_entry(program, point: Sequence[float], entry: str) -> float:
