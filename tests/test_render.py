@@ -29,8 +29,9 @@ from autograd.render import (
     path_to_output,
     write_graph,
 )
+from chainrule.lecture import lecture_graph
 from tests.dot_reader import SVG, Dot, parse_dot, svg_texts
-from tests.worked_examples import lecture_graph, tanh_neuron
+from tests.worked_examples import tanh_neuron
 
 # ---------------------------------------------------------------------------
 # Graphs

@@ -11,8 +11,9 @@ import pytest
 
 from autograd import Value, topological_order
 from autograd.steps import backward_steps, save_steps, steps_html
+from chainrule.lecture import lecture_graph
 from tests.dot_reader import parse_dot, svg_texts
-from tests.worked_examples import lecture_graph, tanh_neuron
+from tests.worked_examples import tanh_neuron
 
 
 def current_nodes(graph: graphviz.Digraph) -> list[str]:

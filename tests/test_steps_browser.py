@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from autograd.steps import save_steps
+from chainrule.lecture import lecture_graph
 from tests.browser import chromium
-from tests.worked_examples import lecture_graph
 
 pytestmark = pytest.mark.slow  # a browser: not in make test-fast
 

@@ -1,7 +1,8 @@
 """The worked examples several test files share: the lecture's graphs and the textbook's network.
 
-Each graph is built by hand and returned after ``backward()``; its numbers are
-the lecture's, derived by hand in the tests that use them.
+Each graph is returned after ``backward()`` (the lecture's L = (a*b + c)*f is
+the one ``chainrule demo`` prints, :func:`chainrule.lecture.lecture_graph`);
+its numbers are derived by hand in the tests that use them.
 """
 
 from __future__ import annotations
@@ -12,20 +13,6 @@ from autograd import Value
 
 TEXTBOOK = Path(__file__).parent / "data" / "worksheet_textbook_given.json"
 """The widely used hand-worked 2-2-2 example (w1 = 0.15, ..., targets 0.01 and 0.99), as a given file."""
-
-
-def lecture_graph() -> dict[str, Value]:
-    """L = (a*b + c) * f with a=2, b=-3, c=10, f=-2, after backward."""
-    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-    c, f = Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    L.backward()
-    return dict(a=a, b=b, c=c, f=f, e=e, d=d, L=L)
 
 
 def tanh_neuron() -> dict[str, Value]:
