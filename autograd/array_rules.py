@@ -22,6 +22,7 @@ NumPy is reached through the arrays, never imported here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -81,5 +82,16 @@ def elementwise(name: str) -> Callable[..., Any]:
 
 
 def where(x: Any, condition: Callable[[Any], Any], then: Any, otherwise: Any) -> Any:
-    """``then`` where ``condition(x)`` holds, else ``otherwise``, elementwise over the array ``x``."""
-    return namespace(x).where(condition(x), then, otherwise)
+    """``then`` where ``condition(x)`` holds, else ``otherwise``, elementwise over the array ``x``.
+
+    Between two finite numbers (a derivative's 0 or 1 at a kink) the choice is
+    ``then·c + otherwise·(1 - c)`` with c the condition as 0 or 1: exact
+    (x·1 = x, x·0 + y = y for finite x, y) and several times faster than a
+    select whose branch follows the signs of the data, as ReLU's does.
+    """
+    xp, mask = namespace(x), condition(x)
+    if type(then) is float and type(otherwise) is float and math.isfinite(then) and math.isfinite(otherwise):
+        chosen = mask * then
+        chosen += xp.logical_not(mask) * otherwise
+        return chosen
+    return xp.where(mask, then, otherwise)

@@ -26,6 +26,9 @@ operation over a (k, m) array. The neuron's ``Σ`` nodes of one layer (shared
 weights, the same batched inputs) become one group: z = W a + b over the whole
 batch is one matrix product, and backward is ∂W = δ aᵀ, ∂a = Wᵀ δ, ∂b = Σ_i δ_i
 (the equations BP2-BP4 of a layer, derived from the tape, not written by hand).
+Slots take their rows group by group, so what one group writes and the next
+reads (a layer's z, its activations, its weights) are consecutive rows, read
+and accumulated through views rather than copied in and out by index.
 
 Results agree with graph mode on each example to rounding (sums may be
 associated differently: a matrix product, a NumPy sum; the tests ask for
@@ -49,43 +52,72 @@ from autograd.replay import Tape, TraceError
 from autograd.value import as_float
 
 
-def _unique(index: np.ndarray) -> bool:
-    return len(np.unique(index)) == index.size
+class _At:
+    """Where a group's operands or results sit in S or B: a view when their rows are evenly spaced.
 
+    Positions are given group by group (:meth:`BatchTape._compile`), so a
+    layer's z, its activations and its weights each take consecutive rows and
+    are read and written through slices (views, no copy); anything else is an
+    index array (a copy in, a scatter out). ``shape`` reshapes a block of
+    shared numbers into a matrix (a layer's W, row by row).
+    """
 
-def _accumulate(store: np.ndarray, index: np.ndarray, unique: bool, contribution: Any) -> None:
-    """``store[index] += contribution``, adding every contribution where ``index`` repeats a slot."""
-    if unique:
-        store[index] += contribution
-    else:
-        np.add.at(store, index, contribution)
+    __slots__ = ("key", "shape", "unique")
+
+    def __init__(self, rows: Any) -> None:
+        rows = np.asarray(rows, dtype=np.intp)
+        flat, self.shape = rows.ravel(), (rows.shape if rows.ndim > 1 else None)
+        steps = np.diff(flat)
+        step = int(steps[0]) if steps.size else 1
+        if flat.size and step > 0 and (steps == step).all() and (self.shape is None or step == 1):
+            self.key: Any = slice(int(flat[0]), int(flat[-1]) + 1, step)
+            self.unique = True
+        else:
+            self.key, self.unique = rows, len(np.unique(flat)) == flat.size
+
+    def take(self, store: np.ndarray) -> np.ndarray:
+        block = store[self.key]
+        return block.reshape(self.shape) if self.shape is not None and isinstance(self.key, slice) else block
+
+    def put(self, store: np.ndarray, value: Any) -> None:
+        store[self.key] = value
+
+    def add(self, store: np.ndarray, contribution: Any) -> None:
+        """``store[rows] += contribution``, adding every contribution where a row repeats."""
+        if isinstance(self.key, slice):
+            block = self.take(store)
+            block += contribution  # a view: in place
+        elif self.unique:
+            store[self.key] += contribution
+        else:
+            np.add.at(store, self.key, contribution)
 
 
 class _Rows:
     """Operations of one fixed-arity row at one depth with the same shared/batched operands: one array op."""
 
-    def __init__(self, rule: ops.Op, outs: np.ndarray, operands: list[tuple[np.ndarray, bool]], batched: bool):
+    def __init__(self, rule: ops.Op, outs: _At, operands: list[tuple[_At, bool]], batched: bool):
         if rule.forward_arrays is None:
             raise TraceError(f"operation {rule.name!r} has no rule on arrays (forward_arrays): it cannot be batch-replayed")
-        self.rule, self.outs, self.batched = rule, outs, batched
-        self.operands = [(index, is_batched, _unique(index)) for index, is_batched in operands]
+        self.rule, self.outs, self.operands, self.batched = rule, outs, operands, batched
+        self.forward_arrays = rule.forward_arrays
 
     def forward(self, S: np.ndarray, B: np.ndarray) -> tuple:
-        args = [B[i] if b else (S[i][:, None] if self.batched else S[i]) for i, b, _ in self.operands]
-        out = self.rule.forward_arrays(*args, *self.rule.params)
-        (B if self.batched else S)[self.outs] = out
+        args = [at.take(B) if b else (at.take(S)[:, None] if self.batched else at.take(S)) for at, b in self.operands]
+        out = self.forward_arrays(*args, *self.rule.params)
+        self.outs.put(B if self.batched else S, out)
         return args, out
 
     def backward(self, saved: tuple, GS: np.ndarray, GB: np.ndarray) -> None:
         args, out = saved
-        G = (GB if self.batched else GS)[self.outs]
+        G = self.outs.take(GB if self.batched else GS)
         local = self.rule.partials(out, *args, *self.rule.params)
-        for (index, is_batched, unique), d in zip(self.operands, local):
+        for (at, is_batched), d in zip(self.operands, local):
             contribution = d * G
             if is_batched:
-                _accumulate(GB, index, unique, contribution)
+                at.add(GB, contribution)
             else:
-                _accumulate(GS, index, unique, contribution.sum(axis=1) if self.batched else contribution)
+                at.add(GS, contribution.sum(axis=1) if self.batched else contribution)
 
 
 class _Layer:
@@ -93,25 +125,24 @@ class _Layer:
 
     batched = True
 
-    def __init__(self, outs: np.ndarray, W: np.ndarray, a: np.ndarray, b: np.ndarray | None) -> None:
+    def __init__(self, outs: _At, W: _At, a: _At, b: _At | None) -> None:
         self.outs, self.W, self.a, self.b = outs, W, a, b
-        self.unique = (_unique(W), _unique(a), b is None or _unique(b))
 
     def forward(self, S: np.ndarray, B: np.ndarray) -> tuple:
-        W, A = S[self.W], B[self.a]
+        W, A = self.W.take(S), self.a.take(B)
         Z = W @ A
         if self.b is not None:
-            Z += S[self.b][:, None]
-        B[self.outs] = Z
+            Z += self.b.take(S)[:, None]
+        self.outs.put(B, Z)
         return W, A
 
     def backward(self, saved: tuple, GS: np.ndarray, GB: np.ndarray) -> None:
         W, A = saved
-        delta = GB[self.outs]
-        _accumulate(GS, self.W, self.unique[0], delta @ A.T)  # ∂W = δ aᵀ, summed over the batch
-        _accumulate(GB, self.a, self.unique[1], W.T @ delta)  # ∂a = Wᵀ δ, per example
+        delta = self.outs.take(GB)
+        self.W.add(GS, delta @ A.T)  # ∂W = δ aᵀ, summed over the batch
+        self.a.add(GB, W.T @ delta)  # ∂a = Wᵀ δ, per example
         if self.b is not None:
-            _accumulate(GS, self.b, self.unique[2], delta.sum(axis=1))  # ∂b = Σ_i δ_i
+            self.b.add(GS, delta.sum(axis=1))  # ∂b = Σ_i δ_i
 
 
 class _Node:
@@ -122,16 +153,15 @@ class _Node:
         flags = np.array([b for _, b in operands], dtype=bool)
         rows = np.array([i for i, _ in operands], dtype=np.intp)
         self.b_pos, self.s_pos = np.flatnonzero(flags), np.flatnonzero(~flags)
-        self.b_idx, self.s_idx = rows[flags], rows[~flags]
-        self.unique = (_unique(self.b_idx), _unique(self.s_idx))
+        self.b_idx, self.s_idx = _At(rows[flags]), _At(rows[~flags])
 
     def forward(self, S: np.ndarray, B: np.ndarray) -> tuple:
         if self.batched:
             X = np.empty((self.n, B.shape[1]))
-            X[self.b_pos] = B[self.b_idx]
-            X[self.s_pos] = S[self.s_idx][:, None]
+            X[self.b_pos] = self.b_idx.take(B)
+            X[self.s_pos] = self.s_idx.take(S)[:, None]
         else:
-            X = S[self.s_idx]
+            X = self.s_idx.take(S)
         if self.rule is ops.SUM:
             out = X.sum(axis=0)
         else:
@@ -151,11 +181,11 @@ class _Node:
             dX[:k], dX[k : 2 * k] = X[k : 2 * k] * g, X[:k] * g
             if self.n % 2:
                 dX[-1] = g
-        if self.b_idx.size:
-            _accumulate(GB, self.b_idx, self.unique[0], dX[self.b_pos])
-        if self.s_idx.size:
+        if self.b_pos.size:
+            self.b_idx.add(GB, dX[self.b_pos])
+        if self.s_pos.size:
             shared = dX[self.s_pos]
-            _accumulate(GS, self.s_idx, self.unique[1], shared.sum(axis=1) if self.batched else shared)
+            self.s_idx.add(GS, shared.sum(axis=1) if self.batched else shared)
 
 
 class BatchTape:
@@ -197,56 +227,71 @@ class BatchTape:
         for _, out, operands in steps:
             varies[out] = any(varies[s] for s in operands)
             depth[out] = 1 + max(depth[s] for s in operands)
-        # each slot's row in S (shared numbers) or B (batched arrays); batched inputs first, in order
-        position, n_shared, n_batched = [0] * len(template), 0, len(self.batched)
-        for k, i in enumerate(self.batched):
-            position[i] = k
-        for s in range(len(template)):
-            if varies[s] and s not in self.batched:
-                position[s], n_batched = n_batched, n_batched + 1
-            elif not varies[s]:
-                position[s], n_shared = n_shared, n_shared + 1
-        self._S0 = np.array([template[s] for s in range(len(template)) if not varies[s]], dtype=float)
+        groups = self._grouped(steps, varies, depth)
+        # each slot's row in S (shared numbers) or B (batched arrays): the batched inputs first, in
+        # order, then group by group (a group's operands, then its results), so that what one group
+        # writes and the next reads takes consecutive rows: a view, not a copy (see _At)
+        position: dict[int, int] = {i: k for k, i in enumerate(self.batched)}
+        taken = [0, len(self.batched)]  # rows of S, rows of B
+
+        def place(slots: Iterable[int]) -> None:
+            for s in slots:
+                if s not in position:
+                    position[s] = taken[varies[s]]
+                    taken[varies[s]] += 1
+
+        for _, kind, members in groups:
+            for member in members:
+                place(member[1][: len(member[1]) // 2] if kind == "layer" else member[1])
+            if kind == "layer":
+                place(s for member in members for s in member[1][len(member[1]) // 2 :])
+            place(member[0] for member in members)
+        place(range(len(template)))
+        self._S0 = np.zeros(taken[0])
+        for s, p in position.items():
+            if not varies[s]:
+                self._S0[p] = template[s]
         self._shared_at = np.array([position[i] for i in self._shared_inputs], dtype=np.intp)
-        self._n_batched = n_batched
-        outputs, watched = tape.output_slots()
-        self._outputs = [(position[s], varies[s]) for s in outputs]
-        self._watched = [(position[s], varies[s]) for s in watched]
-        self._groups = self._grouped(steps, varies, depth, position)
+        self._n_batched = taken[1]
+        outputs, watched = tape.output_slots()  # a slot may be given from the end (-1: the last)
+        self._outputs = [(position[s % len(template)], varies[s]) for s in outputs]
+        self._watched = [(position[s % len(template)], varies[s]) for s in watched]
+        self._groups = [self._compiled(kind, members, varies, position) for _, kind, members in groups]
         self.n_groups = len(self._groups)
 
-    def _grouped(self, steps: list, varies: list[bool], depth: list[int], position: list[int]) -> list:
-        """The operations as array operations, in an order that respects every dependency (by depth)."""
+    @staticmethod
+    def _grouped(steps: list, varies: list[bool], depth: list[int]) -> list[tuple[int, str, list]]:
+        """The operations as (depth, kind, members) array operations, in an order that respects every dependency."""
         groups: dict[tuple, list] = {}
         for rule, out, operands in steps:
             if rule is ops.WEIGHTED_SUM and len(operands) > 1:
                 n = len(operands) // 2
                 w, a, b = operands[:n], operands[n : 2 * n], operands[2 * n :]
                 if varies[out] and not any(varies[s] for s in (*w, *b)) and all(varies[s] for s in a):
-                    groups.setdefault((depth[out], "layer", a, len(b)), []).append((out, operands))
+                    groups.setdefault((depth[out], "layer", a, len(b)), []).append((out, operands, rule))
                     continue
             if rule is ops.SUM or rule is ops.WEIGHTED_SUM:
                 groups[(depth[out], "node", out)] = [(out, operands, rule)]
             else:
                 key = (depth[out], "rows", rule.name, rule.params, tuple(varies[s] for s in operands))
                 groups.setdefault(key, []).append((out, operands, rule))
-        compiled = []
-        for key in sorted(groups, key=lambda k: k[0]):
-            members = groups[key]
-            outs = np.array([position[m[0]] for m in members], dtype=np.intp)
-            if key[1] == "layer":
-                n = len(key[2])
-                W = np.array([[position[s] for s in m[1][:n]] for m in members], dtype=np.intp)
-                b = np.array([position[m[1][-1]] for m in members], dtype=np.intp) if key[3] else None
-                compiled.append(_Layer(outs, W, np.array([position[s] for s in key[2]], dtype=np.intp), b))
-            elif key[1] == "node":
-                out, operands, rule = members[0]
-                compiled.append(_Node(rule, position[out], [(position[s], varies[s]) for s in operands], varies[out]))
-            else:
-                pattern = key[4]
-                columns = [np.array([position[m[1][j]] for m in members], dtype=np.intp) for j in range(len(pattern))]
-                compiled.append(_Rows(members[0][2], outs, list(zip(columns, pattern)), any(pattern)))
-        return compiled
+        return [(key[0], key[1], groups[key]) for key in sorted(groups, key=lambda k: k[0])]
+
+    @staticmethod
+    def _compiled(kind: str, members: list, varies: list[bool], position: dict[int, int]) -> Any:
+        outs = _At([position[m[0]] for m in members])
+        if kind == "layer":
+            operands = members[0][1]
+            n = len(operands) // 2
+            W = _At([[position[s] for s in m[1][:n]] for m in members])
+            b = _At([position[m[1][-1]] for m in members]) if len(operands) % 2 else None
+            return _Layer(outs, W, _At([position[s] for s in operands[n : 2 * n]]), b)
+        if kind == "node":
+            out, operands, rule = members[0]
+            return _Node(rule, position[out], [(position[s], varies[s]) for s in operands], varies[out])
+        pattern = [varies[s] for s in members[0][1]]
+        columns = [_At([position[m[1][j]] for m in members]) for j in range(len(pattern))]
+        return _Rows(members[0][2], outs, list(zip(columns, pattern)), any(pattern))
 
     # -- running ----------------------------------------------------------------------------
 

@@ -349,7 +349,7 @@ SIGMOID = row("sigmoid", "sigmoid", 1, sigmoid,
 RELU = row("relu", "ReLU", 1, lambda x: 0.0 if x < 0 else x,
            lambda out, x: (_step(x),),
            r"max(0, x) (NaN stays NaN);  d/dx = 1 if x > 0 else 0 (0 at x = 0, as PyTorch)",
-           forward_arrays=lambda x: where(x, lambda x: x < 0, 0.0, x))
+           forward_arrays=lambda x: namespace(x).maximum(0.0, x))  # keeps x at -0.0 and NaN: no branch
 LEAKY_RELU = row("leaky_relu", "LeakyReLU", 1, lambda x, a: x if x > 0 else a * x,
                  lambda out, x, a: (where(x, lambda x: x > 0, 1.0, a) if is_array(x) else 1.0 if x > 0 else a,),
                  r"x if x > 0 else αx (α = 0.01 by default);  d/dx = 1 if x > 0 else α",

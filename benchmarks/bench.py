@@ -82,8 +82,10 @@ def demo_steps(n: int, width: int, with_peers: bool) -> tuple[dict[str, Step], d
     floor_layers = copy.deepcopy(weights)
     batch_model = task.chainrule_model(weights)
     batch = task.chainrule_batch_tape(batch_model)
-    batch_weights = [p.data for p in batch_model.parameters()]
-    rows = [[*x, t] for x, t in zip(X, y)]
+    import numpy as np
+
+    batch_weights = np.array([p.data for p in batch_model.parameters()])  # arrays, as the NumPy step's W and b
+    rows = np.array([[*x, t] for x, t in zip(X, y)])
     steps: dict[str, Step] = {}
     if n <= 10_000:  # beyond, a graph of the whole batch (tens of millions of nodes) outgrows the memory
         replay_model = task.chainrule_model(weights)

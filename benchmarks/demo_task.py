@@ -150,9 +150,12 @@ def chainrule_batch_tape(model: Any) -> Any:
     return BatchTape(tape, batched=range(len(params), tape.n_inputs))
 
 
-def chainrule_batch_step(batch: Any, weights: list[float], rows: list[list[float]]) -> float:
-    """One step by batch replay: every example at once, then the SGD update of ``weights`` in place."""
+def chainrule_batch_step(batch: Any, weights: Any, rows: Any) -> float:
+    """One step by batch replay: every example at once, then the SGD update of ``weights`` in place.
+
+    ``weights`` is a NumPy array of the parameters and ``rows`` an (m, 3) array of (x_1, x_2, y), as the
+    hand-written NumPy step keeps its W and b: the data stay arrays between steps.
+    """
     values, grads, _ = batch.value_and_grad_rows(weights, rows, seed=1.0 / len(rows))
-    for i, g in enumerate(grads.tolist()):
-        weights[i] -= LR * g
+    weights -= LR * grads
     return float(values.mean())

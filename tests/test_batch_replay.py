@@ -136,6 +136,8 @@ def test_each_rows_array_rule_is_its_float_rule_elementwise_edge_cases_included(
             continue
         assert o == pytest.approx(expected, rel=1e-15, nan_ok=True), (x, o, expected)
         assert d == pytest.approx(expected_d, rel=1e-15, nan_ok=True), (x, d, expected_d)
+        assert math.copysign(1, o) == math.copysign(1, expected) or expected != 0, ("sign of zero", x, o)
+        assert math.copysign(1, d) == math.copysign(1, expected_d) or expected_d != 0, ("sign of zero", x, d)
 
 
 def _history_and_weights(replay, loss, model, X, y, **options):
