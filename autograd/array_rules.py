@@ -51,7 +51,7 @@ def refuse(refused: Any, rule: Callable[..., float], *operands: Any) -> None:
     try:
         rule(*at)
     except (ValueError, ZeroDivisionError) as error:
-        error.where = where  # type: ignore[attr-defined]
+        error.where = where  # type: ignore[union-attr]  # an attribute added to the standard exception
         raise
     raise AssertionError(f"the float rule accepts {at!r}, which its array rule refuses")  # pragma: no cover
 
