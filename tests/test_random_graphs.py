@@ -94,3 +94,27 @@ def test_the_sixty_digit_arbiter_finds_pytorchs_float64_off_where_the_engine_is_
     tanh_program = Program([("tanh", 0, 1)], tame=False)
     t = math.tanh(0.7 + 0.2)
     assert math.isclose(exact_entry(tanh_program, [0.7, 0.2], "d2/dx0dx1"), -2 * t * (1 - t * t), rel_tol=1e-12)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(expression_graphs())
+def test_the_arbiters_jets_give_mpmaths_own_differences_on_smooth_graphs(graph):
+    """The arbiter's exact derivatives (hyper-dual numbers) against mpmath.diff at 60 digits."""
+    import mpmath as mp
+
+    from tests.exact_oracle import DIGITS, Jet, call, exact_entry
+
+    point, program = graph
+    with mp.workdps(DIGITS):
+        value = lambda *xs: program.on(call, [Jet(x) for x in xs]).a
+        at = [mp.mpf(x) for x in point]
+        for i, j in [(0, 0), (0, 1), (2, 1)]:
+            orders = [0] * len(point)
+            orders[i] += 1
+            orders[j] += 1
+            expected = float(mp.diff(value, at, orders))
+            assert exact_entry(program, point, f"d2/dx{i}dx{j}") == pytest.approx(expected, rel=1e-12, abs=1e-40)
+        for i in range(len(point)):
+            orders = [int(k == i) for k in range(len(point))]
+            assert exact_entry(program, point, f"d/dx{i}") == pytest.approx(float(mp.diff(value, at, orders)), rel=1e-12,
+                                                                             abs=1e-40)
