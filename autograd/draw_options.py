@@ -60,7 +60,8 @@ def _check_timeout(timeout: object) -> None:
         isinstance(timeout, bool)
         or not isinstance(timeout, numbers.Real)
         or not math.isfinite(timeout)
-        or not 0 < timeout <= MAX_TIMEOUT
+        or timeout <= 0
+        or not timeout <= MAX_TIMEOUT  # numbers.Real declares < and <= only
     ):
         raise ValueError(
             f"timeout must be a number of seconds in (0, {MAX_TIMEOUT:,.0f}] or None, got {timeout!r}"

@@ -32,7 +32,7 @@ import math
 import numbers
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from autograd.value import Value, as_float, no_grad
 
@@ -42,15 +42,14 @@ Matrix = list[list[float]]
 def _inputs(args: Sequence[object]) -> tuple[list[Value], bool]:
     """Leaves for the arguments, and whether they came as one vector (see the module docstring)."""
     if len(args) == 1 and _is_vector(args[0]):
-        vector: Iterable[object] = args[0]  # type: ignore[assignment]
-        xs = [Value(as_float(x, f"vector entry {i}")) for i, x in enumerate(vector)]
+        xs = [Value(as_float(x, f"vector entry {i}")) for i, x in enumerate(args[0])]
         if not xs:
             raise ValueError("the input vector is empty: it needs at least one number")
         return xs, True
     return [Value(as_float(x, f"argument {i}")) for i, x in enumerate(args)], False
 
 
-def _is_vector(x: object) -> bool:
+def _is_vector(x: object) -> TypeGuard[Iterable[object]]:
     """True for a list, a tuple or a 1-D array; a TypeError for arrays of other shapes."""
     if isinstance(x, (list, tuple)):
         return True
@@ -58,6 +57,7 @@ def _is_vector(x: object) -> bool:
     if ndim is None or ndim == 0:
         return False
     if ndim != 1:
+        # an object with an ndim is taken for an array, which has a shape: mypy cannot infer one from the other
         raise TypeError(f"the input vector must be 1-D, got an array of shape {x.shape}")  # type: ignore[attr-defined]
     return True
 
@@ -243,11 +243,15 @@ def _check_tolerance(name: str, value: object, positive: bool = False) -> None:
     NaN would make every comparison false and inf every comparison true, so a
     check with either could not mean anything.
     """
-    try:
-        finite = not isinstance(value, bool) and isinstance(value, numbers.Real) and math.isfinite(value)
-    except OverflowError:  # an int beyond the largest float
-        finite = False
-    if not finite:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not _finite(value):
         raise ValueError(f"gradcheck {name} must be a finite number, got {str(value)[:40]}")
     if value < 0 or (positive and value == 0):
         raise ValueError(f"gradcheck {name} must be {'> 0' if positive else '>= 0'}, got {value!r}")
+
+
+def _finite(value: numbers.Real) -> bool:
+    """``math.isfinite``, False for an int beyond the largest float instead of an OverflowError."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False

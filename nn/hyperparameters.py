@@ -54,6 +54,17 @@ class Hyperparameter:
             self.check(self.default, f"the default of {self.name}")
 
     @property
+    def fallback(self) -> float:
+        """The default, typed ``float`` for a signature: ``momentum: float = MOMENTUM.fallback``.
+
+        Raises:
+            TypeError: The hyperparameter has no default (it must be given).
+        """
+        if self.default is None:
+            raise TypeError(f"hyperparameter {self.name} has no default: it must be given")
+        return self.default
+
+    @property
     def interval(self) -> tuple[float, float, bool, bool]:
         """``(low, high, low_open, high_open)``: two hyperparameters with the same name must share it."""
         return (self.low, self.high, self.low_open, self.high_open)

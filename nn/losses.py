@@ -96,6 +96,7 @@ def _target(name: str, y: object) -> float | Value:
 
 
 def _target_vector(name: str, y: object, n: int) -> list[float | Value]:
+    # y is any object: list(y) raising TypeError for one that is not iterable is the check
     values = [y] if isinstance(y, (numbers.Real, Value)) else list(y)  # type: ignore[call-overload]
     if len(values) != n:
         raise ValueError(f"{name}: an output of size {n} needs a target of size {n}, got {len(values)}")
@@ -351,6 +352,7 @@ def mse_target_numbers(y: object, n: int) -> list[float]:
 
 def bce_target_numbers(y: object, n: int) -> list[float]:
     """One example's target of :func:`binary_cross_entropy` (n numbers in [0, 1]), checked by its own code."""
+    # y is any object: list(y) raising TypeError for one that is not iterable is the check
     values = [y] if isinstance(y, (numbers.Real, Value)) else list(y)  # type: ignore[call-overload]
     if len(values) != n:
         raise ValueError(

@@ -40,7 +40,7 @@ def _number(x: object, what: str) -> float:
     try:
         value = float(x)
     except OverflowError:  # an int beyond the largest float, 10**400
-        raise ValueError(f"{what} must be finite, got an int of {len(str(abs(int(x)))):,} digits, too large for a float") from None
+        raise ValueError(f"{what} must be finite, got an int of {len(str(abs(math.trunc(x)))):,} digits, too large for a float") from None
     if not math.isfinite(value):
         raise ValueError(f"{what} must be finite, got {value!r}")
     return value

@@ -174,12 +174,12 @@ def checked_inputs(x: object, nin: int, module: Module) -> list[float | Value]:
             f"{_short(module)} expects a list of {nin} numbers or Values, "
             f"got {type(x).__name__}: {x!r}"
         )
-    if len(x) != nin:  # type: ignore[arg-type]
+    if len(x) != nin:
         raise ValueError(
-            f"{_short(module)} expects an input of size {nin}, got {len(x)} values"  # type: ignore[arg-type]
+            f"{_short(module)} expects an input of size {nin}, got {len(x)} values"
         )
     inputs = []
-    for k, xk in enumerate(x):  # type: ignore[call-overload]
+    for k, xk in enumerate(x):
         if type(xk) is float or isinstance(xk, Value):  # a float first: the common case, fast
             inputs.append(xk)
         elif isinstance(xk, bool) or not isinstance(xk, numbers.Real):

@@ -148,7 +148,7 @@ class SGD(Optimizer):
         self,
         params: Iterable[Value],
         lr: float,
-        momentum: float = MOMENTUM.default,
+        momentum: float = MOMENTUM.fallback,
         weight_decay: float = 0.0,
         schedule: Schedule | None = None,
     ) -> None:
@@ -189,9 +189,9 @@ class Adam(Optimizer):
     def __init__(
         self,
         params: Iterable[Value],
-        lr: float = ADAM_LR.default,
-        betas: tuple[float, float] = (BETA1.default, BETA2.default),
-        eps: float = EPS.default,
+        lr: float = ADAM_LR.fallback,
+        betas: tuple[float, float] = (BETA1.fallback, BETA2.fallback),
+        eps: float = EPS.fallback,
         weight_decay: float = 0.0,
         schedule: Schedule | None = None,
     ) -> None:

@@ -396,7 +396,7 @@ def fit(
             postfix = {"loss": f"{history.loss[-1]:.4f}", "acc": f"{history.accuracy[-1]:.3f}"}
             if validation is not None:
                 measured = evaluate(model, validation[0], validation[1], loss_fn, t)
-                history.val_loss.append(float(measured.loss))  # type: ignore[arg-type]
+                history.val_loss.append(float(measured.loss))
                 history.val_accuracy.append(measured.accuracy)
                 postfix["val_acc"] = f"{measured.accuracy:.3f}"
             if bar is not None:

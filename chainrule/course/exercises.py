@@ -23,7 +23,7 @@ import importlib
 import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -32,8 +32,18 @@ from chainrule.course.diagnose import ExerciseFailed, recording_references
 Namespace = Mapping[str, Any]
 """A notebook's variables (``globals()`` of its kernel)."""
 
-SlipMaker = Callable[[Namespace], dict[str, Any]]
-"""From the notebook's variables, the answers as a given slip makes them."""
+
+class SlipMaker(Protocol):
+    """From the notebook's variables, the answers as a given slip makes them.
+
+    A Protocol rather than ``Callable[[Namespace], dict[str, Any]]``: the
+    notebooks' slips are lambdas binding their loop variable as a default
+    argument (``lambda ns, slip=slip: ...``); mypy cannot infer such a lambda
+    against a ``Callable`` of one parameter ("Cannot infer type of lambda"),
+    but checks it against this positional-only ``__call__``.
+    """
+
+    def __call__(self, ns: Namespace, /) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -171,8 +181,8 @@ def audit(key: str, namespace: Namespace) -> Audit:
     for name, value in right.items():
         for label, constant in _constants(value):
             trials.append((f"{name} = {label}", {name: constant}, None))
-    for phrase, make in found.slips.items():
-        trials.append((f"the slip {phrase!r}", make(namespace), phrase))
+    for slip, make in found.slips.items():
+        trials.append((f"the slip {slip!r}", make(namespace), slip))
     for label, answers, phrase in trials:
         report.trials += 1
         try:

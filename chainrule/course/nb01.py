@@ -29,7 +29,7 @@ from chainrule.course.exercises import Namespace, exercise
 def _leaf_gradients(build: Callable[..., Value], *inputs: float) -> list[float]:
     leaves = [Value(x) for x in inputs]
     build(*leaves).backward()
-    return [leaf.grad for leaf in leaves]
+    return [float(leaf.grad) for leaf in leaves]  # floats: backward() without create_graph
 
 
 ONE_PATH = "b is used twice: its gradient adds the two paths, through (a + b) and through (b + c)"
@@ -72,7 +72,7 @@ def _backward(root: Any) -> None:
         node.backward_step()
 
 
-def _tiny_exp_made_like(tiny: type, local: Callable[[Any, Any], float], add: bool = True) -> Callable[[Any], Any]:
+def _tiny_exp_made_like(tiny: type[Any], local: Callable[[Any, Any], float], add: bool = True) -> Callable[[Any], Any]:
     """A ``tiny_exp`` whose backward step passes ``local(x, out)`` (times nothing else) to x, added or set."""
 
     def tiny_exp(x: Any) -> Any:
@@ -87,7 +87,7 @@ def _tiny_exp_made_like(tiny: type, local: Callable[[Any, Any], float], add: boo
     return tiny_exp
 
 
-def _tiny_exp_slips(tiny: type) -> dict[str, Callable[[Any], Any]]:
+def _tiny_exp_slips(tiny: type[Any]) -> dict[str, Callable[[Any], Any]]:
     return {
         "backward_step sets x.grad (=) where it must add to it (+=): a value used twice gets both shares":
             _tiny_exp_made_like(tiny, lambda x, out: out.data * out.grad, add=False),
@@ -100,7 +100,7 @@ def _tiny_exp_slips(tiny: type) -> dict[str, Callable[[Any], Any]]:
     }
 
 
-def _observe(tiny_exp: Callable[[Any], Any], tiny: type, points: list[float]) -> dict[str, list[float]]:
+def _observe(tiny_exp: Callable[[Any], Any], tiny: type[Any], points: list[float]) -> dict[str, list[float]]:
     """tiny_exp's value, and the gradients backward gives through a product and through two uses."""
     seen: dict[str, list[float]] = {"value": [], "product": [], "twice": []}
     for x in points:

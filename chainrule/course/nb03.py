@@ -40,7 +40,7 @@ def calls(name: str, f: Any, *args: Any) -> Any:
         raise ExerciseFailed(f"{name} raised {type(error).__name__}: {error}") from None
 
 
-def _sigma(t: Array | float) -> Array | float:
+def _sigma(t: Array) -> Array:
     return 1 / (1 + np.exp(-t))
 
 
@@ -65,7 +65,7 @@ FORWARD_SLIPS = _forward_slips()
 
 def _forward_cases() -> list[tuple[Array, ...]]:
     """(W1, b1, W2, b2, x) to try: a 3-3-2 network first (W^1 square), then 3-4-2 and 2-5-3, one drawn afresh."""
-    cases = []
+    cases: list[tuple[Array, ...]] = []
     for seed, (n0, n1, n2) in [(31, (3, 3, 2)), (32, (3, 4, 2)), (None, (2, 5, 3))]:
         rng = np.random.default_rng(seed)
         cases.append((rng.normal(size=(n1, n0)), rng.normal(size=n1), rng.normal(size=(n2, n1)),
@@ -80,7 +80,7 @@ def _check_forward(ns: Namespace) -> None:
     name = "forward(W1, b1, W2, b2, x)"
     for W1, b1, W2, b2, x in _forward_cases():
         net = MLP.from_weights([W1, W2], [b1, b2], activation="tanh", output_activation="sigmoid")
-        expected = np.array([o.data for o in net(list(x))])
+        expected = np.array([o.data for o in net.forward(list(x))])
         slips = {}
         for phrase, slip in FORWARD_SLIPS.items():
             try:
@@ -105,7 +105,7 @@ def _steps_by_the_engine(t: float) -> dict[str, float]:
                         ("dt_dz", lambda z: (z.exp() - (-z).exp()) / (z.exp() + (-z).exp()))):
         z = Value(t)
         build(z).backward()
-        found[name] = z.grad
+        found[name] = float(z.grad)  # a float: backward() without create_graph
     return found
 
 
@@ -129,7 +129,8 @@ def _right_steps(t: float) -> dict[str, float]:
 def _steps_with(phrase: str) -> Callable[[float], tuple[float, float, float]]:
     def slipped(t: float) -> tuple[float, float, float]:
         steps = {**_right_steps(t), **_step_slips(t)[phrase]}
-        return tuple(steps[k] for k in STEP_NAMES)  # type: ignore[return-value]
+        dn_dz, dp_dz, dt_dz = (steps[k] for k in STEP_NAMES)
+        return dn_dz, dp_dz, dt_dz
     return slipped
 
 

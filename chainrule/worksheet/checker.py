@@ -256,7 +256,8 @@ def _check(
     key = key_numbers(solution, convention, problem.m)
     env: Env = environment(problem, key, student)
     expected: dict[Slot, tuple[np.ndarray, np.ndarray]] = {}
-    checked, wrong, carried, position_of_first = 0, [], 0, 0
+    wrong: list[Mistake] = []
+    checked, carried, position_of_first = 0, 0, 0
     delta_agreed = False
     for name, index, symbol, law, equation in _order(problem, solution):
         layer, position = (0, ()) if name == "C" else (index[0] + 1, index[1:])

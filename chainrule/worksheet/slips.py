@@ -23,13 +23,13 @@ The text names the slip and the symbols involved, never a number of the key.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
 from chainrule.worksheet.laws import Env, Slot, delta_scale, inputs, recompute
 from chainrule.worksheet.problem import Problem
-from nn.activations import ACTIVATIONS
+from nn.activations import ACTIVATIONS, Activation
 from nn.analytic import ForwardPass, cost_gradient, output_error
 from nn.analytic.conventions import explain_factor
 from nn.costs import lookup_cost
@@ -41,7 +41,7 @@ NAMES = {"delta": "dZ", "dW": "dW", "db": "db"}
 Candidate = tuple[str, Callable[[], np.ndarray]]
 
 
-def _f(problem: Problem, l: int) -> tuple[str, object]:
+def _f(problem: Problem, l: int) -> tuple[str, Activation]:
     record = ACTIVATIONS[problem.activations[l - 1]]
     return record.symbol, record
 
@@ -104,9 +104,9 @@ def _candidates(problem: Problem, slot: Slot, env: Env, convention: str) -> list
         if l > 1:
             out.append((f"z^{l - 1} where a^{l - 1} was due in BP4", lambda: s * d @ env[("Z", l - 1)].T))
     elif name in ("W_next", "b_next") and not (name == "b_next" and p.fixed_biases):
-        given, gradient = (p.W[l - 1], env[("dW", l)]) if name == "W_next" else (p.b[l - 1], env[("db", l)])
-        out.append(("a sign slip: a step along the gradient, + η where − η was due", lambda: given + p.lr * gradient))
-        out.append(("the learning rate η left out of the step", lambda: given - gradient))
+        given, step = (p.W[l - 1], env[("dW", l)]) if name == "W_next" else (p.b[l - 1], env[("db", l)])
+        out.append(("a sign slip: a step along the gradient, + η where − η was due", lambda: given + p.lr * step))
+        out.append(("the learning rate η left out of the step", lambda: given - step))
     if not any(text.startswith("a sign slip") for text, _ in out):
         out.append(sign)
     return out
@@ -150,7 +150,7 @@ def diagnose(
     tol: np.ndarray,
     env: Env,
     convention: str,
-    given: Mapping[str, object],
+    given: Mapping[str, Sequence[np.ndarray]],
     delta_agreed: bool,
 ) -> str:
     """What the first wrong number (``mine[position]``, its slot's recomputed ``value``) looks like.
@@ -180,10 +180,10 @@ def diagnose(
     return "an arithmetic slip in this step: your earlier numbers it is computed from are right"
 
 
-def _left_out(given: Mapping[str, object], source: Slot, position: tuple[int, ...]) -> bool:
+def _left_out(given: Mapping[str, Sequence[np.ndarray]], source: Slot, position: tuple[int, ...]) -> bool:
     name, l = source
     arrays = given.get(name)
     if arrays is None:
         return True
-    array = arrays[0 if name == "C" else l - 1]  # type: ignore[index]
+    array = arrays[0 if name == "C" else l - 1]
     return bool(np.all(np.isnan(array)))

@@ -115,8 +115,9 @@ def engine_numbers(problem: Problem) -> Solution:
     acts: list[list[list[Value]]] = []
     for i in range(problem.m):
         outputs.append(model.forward([float(x) for x in problem.X[:, i]]))
-        zs.append([[n.z for n in layer.neurons] for layer in model.layers])  # type: ignore[misc]
-        acts.append([[n.a for n in layer.neurons] for layer in model.layers])  # type: ignore[misc]
+        # the forward pass has just set every neuron's z and a: the filters only narrow their types
+        zs.append([[n.z for n in layer.neurons if n.z is not None] for layer in model.layers])
+        acts.append([[n.a for n in layer.neurons if n.a is not None] for layer in model.layers])
     model.zero_grad()
     C, a_L, _ = batch_cost(outputs, problem.Y, lookup_cost(problem.cost), problem.activations[-1])
     for i in range(problem.m):
@@ -130,10 +131,11 @@ def engine_numbers(problem: Problem) -> Solution:
         ]
 
     dW = [np.array([[w.grad for w in row] for row in layer.W]) for layer in model.layers]
-    db = [np.array([n.b.grad for n in layer.neurons]) for layer in model.layers]  # type: ignore[union-attr]
+    # every neuron of model_of has a bias (the problem gives them): the filters only narrow b's type
+    db = [np.array([n.b.grad for n in layer.neurons if n.b is not None]) for layer in model.layers]
     weights = [w for layer in model.layers for n in layer.neurons for w in n.w]
-    biases = [n.b for layer in model.layers for n in layer.neurons]
-    SGD(weights if problem.fixed_biases else weights + biases, lr=problem.lr).step()  # type: ignore[operator]
+    biases = [n.b for layer in model.layers for n in layer.neurons if n.b is not None]
+    SGD(weights if problem.fixed_biases else weights + biases, lr=problem.lr).step()
     W_next = [np.array(W) for W in model.weights()]
     b_next = [np.array(b) for b in model.biases() or []]
     return Solution(

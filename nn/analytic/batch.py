@@ -67,22 +67,22 @@ def check_batch(
             is pointed out), or an entry that is NaN or infinite (named with its position).
     """
     check_model(model, caller)
-    X = _finite_array(X, "X", "(n_0, m)")
-    Y = _finite_array(Y, "Y", "(n_L, m)")
+    inputs = _finite_array(X, "X", "(n_0, m)")
+    targets = _finite_array(Y, "Y", "(n_L, m)")
     n_L = model.sizes[-1]
     if cost is None:
-        Y = Y.reshape(1, -1) if Y.ndim == 1 else Y
+        targets = targets.reshape(1, -1) if targets.ndim == 1 else targets
     else:
-        Y = lookup_cost(cost, arrays=True).on_arrays().target_columns(Y, n_L, np)
-    if X.ndim != 2 or X.shape[0] != model.nin:
-        transposed = X.ndim == 2 and X.shape[1] == model.nin
+        targets = lookup_cost(cost, arrays=True).on_arrays().target_columns(targets, n_L, np)
+    if inputs.ndim != 2 or inputs.shape[0] != model.nin:
+        transposed = inputs.ndim == 2 and inputs.shape[1] == model.nin
         raise ValueError(
             f"X must have shape (n_0, m) = ({model.nin}, m), one example per COLUMN; got "
-            f"{X.shape}" + (" (one example per row? pass X.T)" if transposed else "")
+            f"{inputs.shape}" + (" (one example per row? pass X.T)" if transposed else "")
         )
-    if Y.shape != (n_L, X.shape[1]):
-        raise ValueError(f"Y must have shape (n_L, m) = ({n_L}, {X.shape[1]}), got {Y.shape}")
-    return X, Y
+    if targets.shape != (n_L, inputs.shape[1]):
+        raise ValueError(f"Y must have shape (n_L, m) = ({n_L}, {inputs.shape[1]}), got {targets.shape}")
+    return inputs, targets
 
 
 def random_batch(model: MLP, m: int, cost: str, seed: int = 0) -> tuple[Array, Array]:
