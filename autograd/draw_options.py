@@ -11,7 +11,6 @@ was given, with a message naming the option.
 
 from __future__ import annotations
 
-import math
 import numbers
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -59,9 +58,8 @@ def _check_timeout(timeout: object) -> None:
     if (
         isinstance(timeout, bool)
         or not isinstance(timeout, numbers.Real)
-        or not math.isfinite(timeout)
         or timeout <= 0
-        or not timeout <= MAX_TIMEOUT  # numbers.Real declares < and <= only
+        or not timeout <= MAX_TIMEOUT  # NaN and inf fail it; an int of any size compares exactly
     ):
         raise ValueError(
             f"timeout must be a number of seconds in (0, {MAX_TIMEOUT:,.0f}] or None, got {timeout!r}"

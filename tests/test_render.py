@@ -655,5 +655,6 @@ def test_options_dataclass_and_keywords_draw_the_same():
         draw_dot(g["L"], colour_by_role=True)
     with pytest.raises(ValueError, match="max_edge_span must be a positive int"):
         DrawOptions(max_edge_span=0)
-    with pytest.raises(ValueError, match="timeout must be a number of seconds"):
-        DrawOptions(timeout=-1)
+    for timeout in (-1, 0, math.nan, math.inf, 10**400, 1e7):
+        with pytest.raises(ValueError, match="timeout must be a number of seconds"):
+            DrawOptions(timeout=timeout)
