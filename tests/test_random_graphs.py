@@ -118,3 +118,31 @@ def test_the_arbiters_jets_give_mpmaths_own_differences_on_smooth_graphs(graph):
             orders = [int(k == i) for k in range(len(point))]
             assert exact_entry(program, point, f"d/dx{i}") == pytest.approx(float(mp.diff(value, at, orders)), rel=1e-12,
                                                                              abs=1e-40)
+
+
+def test_the_fuzzer_names_an_underflow_and_an_entry_float64_resolves_for_neither():
+    """Fuzz graphs 98402 (reduced) and 90774 (seed 0): two limits of float64, not wrong rules.
+
+    x log(softplus(x) + 1/2) at x = 2.06e162: d²/dx² = 1/x exactly; the engine's -1/x² inside
+    the gradient's graph underflows to 0 and it gives 2/x, where PyTorch's (g/x)/x stays
+    representable. tanh(20) rounds to 1, so 1 - tanh² loses the second derivative
+    -2 tanh(20)(1 - tanh²(20)) = -3.4e-18 in both engines, which then disagree at 1e-99.
+    """
+    import math
+
+    torch = pytest.importorskip("torch")
+    from tests.exact_oracle import exact_entry
+    from tests.fuzz_graphs import judge
+    from tests.strategies import Program
+
+    call = torch_call(torch)
+    huge = Program([("log", 0, 0), ("mul", 0, 3)], tame=True)
+    x = 2.0600520350378837e162
+    assert math.isclose(exact_entry(huge, [x, 2.9, -20.0], "d2/dx0dx0"), 1 / x, rel_tol=1e-12)
+    assert math.isclose(hessian(lambda *xs: huge(list(xs)))(x, 2.9, -20.0)[0][0], 2 / x, rel_tol=1e-12)
+    assert judge(torch, call, huge, [x, 2.9, -20.0]) == "underflow"
+    saturated = Program([("sin", 0, 2), ("abs", 3, 1), ("div", 3, 1)], tame=False)
+    point = [-2.35533952795951e-83, -1e15, 20.0]
+    t = math.tanh(20.0)
+    assert t == 1.0 and exact_entry(saturated, point, "d2/dx2dx2") == pytest.approx(-0.2 * 4 / (math.exp(20) + math.exp(-20)) ** 2, rel=1e-9)
+    assert judge(torch, call, saturated, point) == "float64 resolves neither (both differ from 60 digits)"
