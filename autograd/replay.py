@@ -187,7 +187,7 @@ class Tape:
         """The program as ``(row, output slot, operand slots)``, in order: what
         :class:`autograd.batch.BatchTape` compiles. Slots 0..n_inputs-1 are the
         inputs; :meth:`constants` gives every slot's number at the traced call."""
-        steps = []
+        steps: list[tuple[ops.Op, int, tuple[int, ...]]] = []
         for kind, out, x, y, z in self._program:
             if kind is _ADD or kind is _MUL:
                 steps.append((ops.ADD if kind is _ADD else ops.MUL, out, (x, y)))
