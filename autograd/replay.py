@@ -43,8 +43,7 @@ What a trace freezes (decisions, checked by the tests):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import reduce
-from operator import add, itemgetter, mul
+from math import isfinite
 from typing import Any
 
 from autograd import ops
@@ -52,15 +51,9 @@ from autograd.grad_mode import TraceError, enable_grad, tracing
 from autograd.graph import topological_order
 from autograd.value import Value, as_float
 
-_ADD, _MUL, _WEIGHTED_SUM, _SUM, _UNARY, _ROW = range(6)
-
-
-def _gather(slots: Sequence[int]) -> Callable[[list[float]], tuple[float, ...]]:
-    """A C-level gather of ``vals[s] for s in slots``, always as a tuple."""
-    if len(slots) == 1:
-        (only,) = slots
-        return lambda vals: (vals[only],)
-    return itemgetter(*slots)
+# The kinds before _UNARY have local derivatives that are operands' numbers or 1 (ReLU's 0 or 1):
+# finite wherever the numbers are, which value_and_grad's skip of zero gradients relies on.
+_WEIGHTED_SUM, _RELU, _MUL, _ADD, _SUM, _UNARY, _ROW = range(7)
 
 
 class Tape:
@@ -100,17 +93,27 @@ class Tape:
         vals[: self.n_inputs] = [x if type(x) is float else as_float(x, f"tape input {i}") for i, x in enumerate(inputs)]
         # Each instruction is (kind, out, x, y, z); see _instruction for what x, y, z hold.
         for kind, out, x, y, z in self._program:
-            if kind is _ADD:
-                vals[out] = vals[x] + vals[y]
+            if kind is _WEIGHTED_SUM:
+                # bias first, as micrograd's sum(..., b); 0.0 without one, as Python's sum
+                # NOTE: speed: this loop is 2x faster than reduce(add, map(mul, *gathers), bias)
+                total = 0.0 if z < 0 else vals[z]
+                for w, a in y:
+                    total += vals[w] * vals[a]
+                vals[out] = total
+            elif kind is _RELU:  # the row's forward, unrolled: 0.0 if x < 0 else x (NaN and -0.0 pass)
+                v = vals[x]
+                vals[out] = 0.0 if v < 0 else v
             elif kind is _MUL:
                 vals[out] = vals[x] * vals[y]
-            elif kind is _WEIGHTED_SUM:
-                # bias first, as micrograd's sum(..., b); 0.0 without one, as Python's sum
-                vals[out] = reduce(add, map(mul, x[0](vals), x[1](vals)), 0.0 if z < 0 else vals[z])
+            elif kind is _ADD:
+                vals[out] = vals[x] + vals[y]
             elif kind is _UNARY:
                 vals[out] = y(vals[x])
             elif kind is _SUM:
-                vals[out] = reduce(add, x(vals), 0.0)
+                total = 0.0  # from 0.0, as the row
+                for s in y:
+                    total += vals[s]
+                vals[out] = total
             else:
                 vals[out] = z.forward(*[vals[s] for s in x], *z.params)
         return vals
@@ -144,21 +147,30 @@ class Tape:
         grads = [0.0] * len(vals)
         for s, g in seeds.items():
             grads[s] = g
+        # A zero gradient g adds d * g = ±0.0 to each operand's gradient, for d finite: no change,
+        # since no gradient is ever -0.0 (they start at +0.0, a sum is -0.0 only of two -0.0, and
+        # no seed is 0). So, when every number is finite (their sum is), an operation of a kind
+        # before _UNARY whose gradient is 0 is skipped, as the floor skips a zero δ: same floats.
+        skip = isfinite(sum(vals)) and 0.0 not in seeds.values()
         # The same order of operations as Value.backward, so the same floats.
         for kind, out, x, y, z in reversed(self._program):
             g = grads[out]
-            if kind is _ADD:
-                grads[x] += g
-                grads[y] += g
-            elif kind is _MUL:
-                grads[x] += vals[y] * g
-                grads[y] += vals[x] * g
-            elif kind is _WEIGHTED_SUM:
+            if kind < _UNARY and not g and skip:
+                continue
+            if kind is _WEIGHTED_SUM:
                 for w, a in y:
                     grads[w] += vals[a] * g
                     grads[a] += vals[w] * g
                 if z >= 0:
                     grads[z] += g
+            elif kind is _RELU:  # the row's local derivative, unrolled: 0 if x <= 0 else 1 (NaN passes)
+                grads[x] += (0.0 if vals[x] <= 0 else 1.0) * g
+            elif kind is _MUL:
+                grads[x] += vals[y] * g
+                grads[y] += vals[x] * g
+            elif kind is _ADD:
+                grads[x] += g
+                grads[y] += g
             elif kind is _UNARY:
                 grads[x] += z.partials(vals[out], vals[x])[0] * g
             elif kind is _SUM:
@@ -175,7 +187,7 @@ class Tape:
         """The program as ``(row, output slot, operand slots)``, in order: what
         :class:`autograd.batch.BatchTape` compiles. Slots 0..n_inputs-1 are the
         inputs; :meth:`constants` gives every slot's number at the traced call."""
-        steps = []
+        steps: list[tuple[ops.Op, int, tuple[int, ...]]] = []
         for kind, out, x, y, z in self._program:
             if kind is _ADD or kind is _MUL:
                 steps.append((ops.ADD if kind is _ADD else ops.MUL, out, (x, y)))
@@ -183,8 +195,8 @@ class Tape:
                 steps.append((ops.WEIGHTED_SUM, out, (*(w for w, _ in y), *(a for _, a in y), *((z,) if z >= 0 else ()))))
             elif kind is _SUM:
                 steps.append((ops.SUM, out, y))
-            elif kind is _UNARY:
-                steps.append((z, out, (x,)))
+            elif kind is _RELU or kind is _UNARY:
+                steps.append((ops.RELU if kind is _RELU else z, out, (x,)))
             else:
                 steps.append((z, out, x))
         return steps
@@ -318,11 +330,12 @@ def _leaf(x: object, i: int) -> Value:
 def _instruction(node: Value, operands: list[int], out: int) -> tuple:
     """(kind, out, x, y, z): the slots an operation reads and writes, arranged for the replay loops.
 
-    ``+`` and ``*``: x, y are the operand slots. The neuron's Σ: x is the pair
-    of gathers (weights, inputs), y the (w_k, a_k) slot pairs, z the bias slot
-    or -1. ``sum``: x gathers the terms, y lists their slots. A one-operand
-    row without a constant: x is the operand slot, y its forward rule, z the
-    row. Any other row: x lists the operand slots, z is the row itself.
+    ``+`` and ``*``: x, y are the operand slots. The neuron's Σ: y holds the
+    (w_k, a_k) slot pairs, z the bias slot or -1. ``sum``: y lists the slots
+    of the terms. ReLU, whose rules the loops unroll: x is the operand slot.
+    Another one-operand row without a constant: x is the operand slot, y its
+    forward rule, z the row. Any other row: x lists the operand slots, z is
+    the row itself.
     """
     rule = node.rule
     if rule is None:
@@ -340,9 +353,11 @@ def _instruction(node: Value, operands: list[int], out: int) -> tuple:
         n = len(operands) // 2
         w, a = operands[:n], operands[n : 2 * n]
         bias = operands[-1] if len(operands) % 2 else -1
-        return (_WEIGHTED_SUM, out, (_gather(w), _gather(a)), tuple(zip(w, a)), bias)
+        return (_WEIGHTED_SUM, out, None, tuple(zip(w, a)), bias)
     if rule is ops.SUM:
-        return (_SUM, out, _gather(operands), tuple(operands), None)
+        return (_SUM, out, None, tuple(operands), None)
+    if rule is ops.RELU:
+        return (_RELU, out, operands[0], None, None)
     if len(operands) == 1 and not rule.params:
         return (_UNARY, out, operands[0], rule.forward, rule)
     return (_ROW, out, tuple(operands), None, rule)
