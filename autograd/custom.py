@@ -102,15 +102,13 @@ def step(node: Any) -> None:
         child.grad += local[i] * g
 
 
-def run_closure(node: Any, g: float, upstream: dict) -> None:
-    """Pass ``g`` = dC/d(node) of this backward pass to the operands through the node's closure.
+def run_closure(node: Any, g: float) -> tuple[list[Any], list[Any]]:
+    """Run the node's closure for ``g`` = dC/d(node): the distinct operands, and what it added to each.
 
     The closure reads ``out.grad`` and adds to each operand's ``grad``. For it
-    to pass this pass's gradient, and for its contributions to reach the
-    operands' own consumers in turn, it runs with ``node.grad = g`` and every
-    operand's ``grad`` at 0.0; what it added is then moved into ``upstream``
-    (the backward loop's gradients in progress) and the ``grad`` fields are
-    restored. An operand given twice receives both additions.
+    to pass ``g`` alone, it runs with ``node.grad = g`` and every operand's
+    ``grad`` at 0.0; what it added is read off and every ``grad`` restored. An
+    operand given twice receives both additions.
     """
     closure = node._rule.closure
     if closure is None:
@@ -123,12 +121,12 @@ def run_closure(node: Any, g: float, upstream: dict) -> None:
     node.grad = g
     try:
         closure()
-        for u in operands:
-            upstream[u] = upstream.get(u, 0.0) + u.grad
+        added = [u.grad for u in operands]
     finally:
         node.grad = total
         for u, grad in zip(operands, saved):
             u.grad = grad
+    return operands, added
 
 
 def probed_partials(node: Any) -> tuple[float, ...]:
@@ -137,12 +135,11 @@ def probed_partials(node: Any) -> tuple[float, ...]:
     An operand given twice has its whole derivative in its first slot (the
     closure adds both shares to one ``grad``) and 0.0 in the others.
     """
-    upstream: dict = {}
-    run_closure(node, 1.0, upstream)
+    added = dict(zip(*run_closure(node, 1.0)))
     seen: set = set()
     local = []
     for u in node._prev:
-        local.append(0.0 if u in seen else float(upstream[u]))
+        local.append(0.0 if u in seen else float(0.0 + added[u]))  # 0.0 +: a -0.0 added reads 0.0
         seen.add(u)
     return tuple(local)
 

@@ -46,6 +46,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from autograd import grad_mode, ops
+from autograd.backward import ZERO as _ZERO
 from autograd.backward import backward_floats, backward_values
 from autograd.custom import Custom, probed_partials, step
 from autograd.grad_mode import TraceError, enable_grad, is_grad_enabled, no_grad, tracing
@@ -87,7 +88,7 @@ def lift(x: object) -> Value | None:
 def node(data: float, children: tuple, rule: Op | None) -> Value:
     """Make a result without ``__init__``'s checks (the hot path)."""
     out = _new(Value)
-    out.data, out.grad, out.label = data, 0.0, ""
+    out.data, out.grad, out.label = data, _ZERO, ""
     if _recording.get():
         out._prev, out._rule = children, rule
     else:
@@ -133,7 +134,7 @@ class Value:
 
     def __init__(self, data: Number, _children: tuple = (), _op: str = "", label: str = "") -> None:
         self.data = as_float(data, "Value data")
-        self.grad: float | Value = 0.0
+        self.grad: float | Value = _ZERO
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}")
         self.label = label
@@ -197,7 +198,7 @@ class Value:
             return NotImplemented
         # NOTE: speed: node() inlined in + and * and the one-operand methods (224 -> 144 ns per node)
         out = _new(Value)
-        out.data, out.grad, out.label = self.data + other.data, 0.0, ""  # type: ignore[union-attr]
+        out.data, out.grad, out.label = self.data + other.data, _ZERO, ""  # type: ignore[union-attr]
         if _recording.get():
             out._prev, out._rule = (self, other), _ADD
         else:
@@ -214,7 +215,7 @@ class Value:
         if other.__class__ is not Value and (other := lift(other)) is None:  # type: ignore[assignment]
             return NotImplemented
         out = _new(Value)
-        out.data, out.grad, out.label = self.data * other.data, 0.0, ""  # type: ignore[union-attr]
+        out.data, out.grad, out.label = self.data * other.data, _ZERO, ""  # type: ignore[union-attr]
         if _recording.get():
             out._prev, out._rule = (self, other), _MUL
         else:
@@ -318,23 +319,21 @@ class Value:
 
         Raises:
             MissingBackward: A node has operands but neither a row of the table
-                nor a ``_backward`` closure (gradients of the nodes visited
-                before it have been added).
+                nor a ``_backward`` closure (no ``grad`` has been changed).
             TypeError: ``create_graph=True`` through an operation defined by a
                 closure (nothing has been changed).
         """
-        order = topological_order(self)
         if create_graph:
             seed = grad if isinstance(grad, Value) else Value(grad)
             with enable_grad():
-                backward_values(order, seed)
+                backward_values(topological_order(self), seed)
         else:
-            backward_floats(order, as_float(grad, "backward grad"))
+            backward_floats(self, as_float(grad, "backward grad"))
 
     def zero_grad(self) -> None:
         """Set ``grad`` to 0.0 on every node of this value's graph."""
         for node in topological_order(self):
-            node.grad = 0.0
+            node.grad = _ZERO
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from the graph."""
@@ -403,7 +402,7 @@ def _method(op: Op) -> object:
 
         def method(self: Value) -> Value:  # type: ignore[misc]  # apply(op, self), node() inlined
             out = _new(Value)
-            out.data, out.grad, out.label = forward(self.data), 0.0, ""
+            out.data, out.grad, out.label = forward(self.data), _ZERO, ""
             if _recording.get():
                 out._prev, out._rule = (self,), op
             else:
