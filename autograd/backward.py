@@ -24,12 +24,13 @@ from autograd import ops
 from autograd.custom import Custom, run_closure
 from autograd.graph import topological_order
 
-
 ZERO: float = 0.0
 """The gradient a new node starts with. ``backward`` tells a node whose ``grad``
 is this very object (``is``, not ``==``) from one with a gradient to keep."""
 
-_SEEN = float("0")  # a second +0.0 object: a node visited by the running pass holds it
+# Two more +0.0 objects, the marks of the running pass (see _visit).
+_SEEN = float("0")
+_DONE = float("0")
 
 # backward() passes run one at a time (a pass marks the nodes it visits): a second
 # thread waits for the first; a pass started from a closure, in the same thread, runs at once.
@@ -64,7 +65,7 @@ def backward_floats(root: Any, seed: float) -> None:
         try:
             order = _visit(root, kept)
         except BaseException:
-            _restore(root, kept, _SEEN)
+            _restore(root, kept, marked_only=True)
             raise
         kept.setdefault(root, ZERO)  # the root's gradient is old + seed, never the seed alone
         try:
@@ -73,16 +74,19 @@ def backward_floats(root: Any, seed: float) -> None:
             for node, old in kept.items():
                 node.grad = old + node.grad
         except BaseException:
-            _restore(root, kept, None)
+            _restore(root, kept, marked_only=False)
             raise
 
 
 def _visit(root: Any, kept: dict) -> list[Any]:
-    """The operation nodes below ``root`` in topological order, and every node's ``grad`` set to the mark.
+    """The operation nodes below ``root`` in topological order, and every node's ``grad`` set to 0.0.
 
     A ``grad`` that is not :data:`ZERO` goes into ``kept`` first. The walk is
-    :func:`autograd.graph.topological_order`'s, with the mark in place of its
-    set and the leaves marked where they are met (no leaf is listed).
+    :func:`autograd.graph.topological_order`'s (the same order), with two marks
+    in the ``grad`` fields in place of its set: ``_SEEN`` while a node's operands
+    are being listed, ``_DONE`` (the 0.0 the pass sums from) once it is listed
+    or, for a leaf, once it is met (no leaf is listed). From each node the walk
+    goes straight on to its first operand still to list, without the stack.
     """
     order: list[Any] = []
     if not root._prev:  # backward on a leaf: its own gradient alone
@@ -90,49 +94,60 @@ def _visit(root: Any, kept: dict) -> list[Any]:
         return order
     stack: list[Any] = [root]
     push, pop, emit = stack.append, stack.pop, order.append
-    zero, seen = ZERO, _SEEN
+    zero, seen, done = ZERO, _SEEN, _DONE
     while stack:
         node = pop()
-        if node is None:
-            emit(pop())
-            continue
         g = node.grad
-        if g is seen:
+        if g is seen:  # popped again, after its operands: listed
+            emit(node)
+            node.grad = done
             continue
-        if g is not zero:
-            kept[node] = g
-        node.grad = seen
-        push(node)
-        push(None)
-        prev = node._prev
-        if len(prev) == 2:  # NOTE: speed: most nodes (+, *) unrolled
+        if g is done:
+            continue
+        while True:  # expand node, then go straight on to its first operand still to expand
+            if g is not zero:
+                kept[node] = g
+            node.grad = seen
+            push(node)
+            prev = node._prev
+            if len(prev) != 2:
+                for child in reversed(prev):
+                    g = child.grad
+                    if g is not done:
+                        if child._prev:
+                            push(child)
+                        else:
+                            if g is not zero:
+                                kept[child] = g
+                            child.grad = done
+                break
             x, y = prev
-            g = y.grad
-            if g is not seen:
-                if y._prev:
-                    push(y)
-                else:
-                    if g is not zero:
-                        kept[y] = g
-                    y.grad = seen
             g = x.grad
-            if g is not seen:
-                if x._prev:
-                    push(x)
-                else:
-                    if g is not zero:
-                        kept[x] = g
-                    x.grad = seen
-            continue
-        for child in reversed(prev):  # reversed: operands come out in argument order
-            g = child.grad
-            if g is not seen:
-                if child._prev:
-                    push(child)
-                else:
-                    if g is not zero:
-                        kept[child] = g
-                    child.grad = seen
+            if g is not done and x._prev:
+                g = y.grad
+                if g is not done:
+                    if y._prev:
+                        push(y)
+                    else:
+                        if g is not zero:
+                            kept[y] = g
+                        y.grad = done
+                node = x
+                g = x.grad
+                continue
+            if g is not done:
+                if g is not zero:
+                    kept[x] = g
+                x.grad = done
+            g = y.grad
+            if g is not done:
+                if y._prev:
+                    node = y
+                    continue
+                if g is not zero:
+                    kept[y] = g
+                y.grad = done
+            break
     return order
 
 
@@ -173,10 +188,10 @@ def _pass(order: list[Any]) -> None:
                 child.grad += local[i] * g
 
 
-def _restore(root: Any, kept: dict, only: Any) -> None:
-    """Every ``grad`` below ``root`` back to its value before the pass (only those holding ``only``, if given)."""
+def _restore(root: Any, kept: dict, marked_only: bool) -> None:
+    """Every ``grad`` below ``root`` back to its value before the pass (only those marked, if ``marked_only``)."""
     for node in topological_order(root):
-        if only is None or node.grad is only:
+        if not marked_only or node.grad is _SEEN or node.grad is _DONE:
             node.grad = kept.get(node, ZERO)
 
 

@@ -132,7 +132,27 @@ def test_no_node_keeps_the_mark_of_the_pass():
     x = Value(0.3)
     y = (x * x + x).tanh() * x
     y.backward()
-    assert all(n.grad is not engine._SEEN for n in topological_order(y))
+    assert all(n.grad is not engine._SEEN and n.grad is not engine._DONE for n in topological_order(y))
+
+
+def mlp_loss() -> Value:
+    from nn import MLP
+
+    model = MLP(3, [4, 4, 1])
+    xs = [[Value(0.1 * (i + j)) for j in range(3)] for i in range(5)]
+    return sum(((model(x) - 0.5) ** 2 for x in xs), Value(0.0))
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_the_pass_visits_the_operations_in_topological_order(seed):
+    rng = random.Random(seed)
+    point, program = random_graph(rng)
+    try:
+        out = program([Value(x) for x in point]) if seed else mlp_loss()
+    except (ValueError, ZeroDivisionError, OverflowError):
+        pytest.skip("a domain error on the forward pass")
+    expected = [n for n in topological_order(out) if not n.is_leaf]
+    assert engine._visit(out, {}) == expected
 
 
 def test_a_backward_inside_a_closure_on_another_graph_runs_at_once():
