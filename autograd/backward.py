@@ -89,7 +89,7 @@ def _visit(root: Any, kept: dict) -> list[Any]:
     goes straight on to its first operand still to list, without the stack.
     """
     order: list[Any] = []
-    if not root._prev:  # backward on a leaf: its own gradient alone
+    if root._rule is None:  # backward on a leaf: its own gradient alone
         kept[root] = root.grad
         return order
     stack: list[Any] = [root]
@@ -109,24 +109,24 @@ def _visit(root: Any, kept: dict) -> list[Any]:
                 kept[node] = g
             node.grad = seen
             push(node)
-            prev = node._prev
-            if len(prev) != 2:
-                for child in reversed(prev):
+            y = node._b
+            if y is None:  # operands in a tuple (see autograd.value.Value)
+                for child in reversed(node._a):
                     g = child.grad
                     if g is not done:
-                        if child._prev:
+                        if child._rule is not None:
                             push(child)
                         else:
                             if g is not zero:
                                 kept[child] = g
                             child.grad = done
                 break
-            x, y = prev
+            x = node._a
             g = x.grad
-            if g is not done and x._prev:
+            if g is not done and x._rule is not None:
                 g = y.grad
                 if g is not done:
-                    if y._prev:
+                    if y._rule is not None:
                         push(y)
                     else:
                         if g is not zero:
@@ -141,7 +141,7 @@ def _visit(root: Any, kept: dict) -> list[Any]:
                 x.grad = done
             g = y.grad
             if g is not done:
-                if y._prev:
+                if y._rule is not None:
                     node = y
                     continue
                 if g is not zero:
@@ -157,16 +157,18 @@ def _pass(order: list[Any]) -> None:
     for node in reversed(order):
         g = node.grad
         rule = node._rule
-        prev = node._prev
+        x = node._a
+        y = node._b
         if rule is add:  # local derivatives (1, 1)
-            x, y = prev
             x.grad += g
             y.grad += g
-        elif rule is mul:  # local derivatives (y, x)
-            x, y = prev
+            continue
+        if rule is mul:  # local derivatives (y, x)
             x.grad += y.data * g
             y.grad += x.data * g
-        elif rule is weighted_sum:  # local derivatives (a_1, ..., a_n, w_1, ..., w_n[, 1])
+            continue
+        prev = x if y is None else (x, y)
+        if rule is weighted_sum:  # local derivatives (a_1, ..., a_n, w_1, ..., w_n[, 1])
             n = len(prev) >> 1
             for w, a in zip(prev, prev[n : n + n]):  # zip stops at w_n
                 w.grad += a.data * g

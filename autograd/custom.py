@@ -26,14 +26,16 @@ every node in reverse topological order after ``root.grad = 1.0`` gives
 stored: the step is made from the row's local derivatives when it is asked
 for, so graphs stay free of reference cycles.
 
-This module imports nothing from ``autograd`` (nodes are duck-typed), so the
-backward loops can import it.
+This module imports only the table's registry (:mod:`autograd.rows`) from
+``autograd`` (nodes are duck-typed), so the backward loops can import it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+from autograd.rows import SYMBOLS, Op
 
 
 class MissingBackward(TypeError):
@@ -70,6 +72,27 @@ class Custom:
 
     def __repr__(self) -> str:
         return f"Custom({self.name!r}, closure={self.closure!r})"
+
+
+def recorded_rule(name: str, operands: tuple) -> Op | Custom | None:
+    """The rule ``Value(data, operands, name)`` records: the row named ``name`` with that many operands, else a :class:`Custom`.
+
+    None for a leaf (no operands, no name). A row that takes a constant gets its default.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"Value _op must be a str (the operation's name), got {type(name).__name__}")
+    if not operands:
+        if name:
+            raise ValueError(f"Value _op {name!r} given without operands (_children): a leaf has no operation")
+        return None
+    if not name:
+        raise ValueError("Value children given without an operation: name it, as in Value(data, (a, b), 'myop')")
+    rule = SYMBOLS.get(name)
+    if rule is not None and rule.param is not None and not rule.params:
+        rule = rule.bind(rule.param.default)
+    if rule is None or len(operands) != (rule.arity or len(operands)):
+        return Custom(name)  # the learner's own operation: its step is a closure
+    return rule
 
 
 def missing(node: Any) -> MissingBackward:
@@ -144,4 +167,4 @@ def probed_partials(node: Any) -> tuple[float, ...]:
     return tuple(local)
 
 
-__all__ = ["Custom", "MissingBackward", "probed_partials", "run_closure", "step"]
+__all__ = ["Custom", "MissingBackward", "probed_partials", "recorded_rule", "run_closure", "step"]
