@@ -107,10 +107,10 @@ def _visit(root: Any, kept: dict) -> list[Any]:
         while True:  # expand node, then go straight on to its first operand still to expand
             if g is not zero:
                 kept[node] = g
-            node.grad = seen
-            push(node)
             y = node._b
             if y is None:  # operands in a tuple (see autograd.value.Value)
+                node.grad = seen
+                push(node)
                 for child in reversed(node._a):
                     g = child.grad
                     if g is not done:
@@ -124,6 +124,8 @@ def _visit(root: Any, kept: dict) -> list[Any]:
             x = node._a
             g = x.grad
             if g is not done and x._rule is not None:
+                node.grad = seen
+                push(node)
                 g = y.grad
                 if g is not done:
                     if y._rule is not None:
@@ -142,11 +144,15 @@ def _visit(root: Any, kept: dict) -> list[Any]:
             g = y.grad
             if g is not done:
                 if y._rule is not None:
+                    node.grad = seen
+                    push(node)
                     node = y
                     continue
                 if g is not zero:
                     kept[y] = g
                 y.grad = done
+            emit(node)  # NOTE: speed: both operands listed already: listed now, not pushed and popped
+            node.grad = done
             break
     return order
 
@@ -167,7 +173,7 @@ def _pass(order: list[Any]) -> None:
             x.grad += y.data * g
             y.grad += x.data * g
             continue
-        prev = x if y is None else (x, y)
+        prev: tuple[Any, ...] = x if y is None else (x, y)
         if rule is weighted_sum:  # local derivatives (a_1, ..., a_n, w_1, ..., w_n[, 1])
             n = len(prev) >> 1
             for w, a in zip(prev, prev[n : n + n]):  # zip stops at w_n
