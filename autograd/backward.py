@@ -57,9 +57,9 @@ def backward_floats(root: Any, seed: float) -> None:
             Whatever is raised during the pass leaves every ``grad`` as it was.
     """
     # NOTE: speed: the gradients in progress are summed in the nodes' own ``grad``, which
-    # also holds the visit mark, and leaves are marked where met, not listed: 316 -> 145 ns
+    # also holds the visit marks, and leaves are marked where met, not listed: 0.30 -> 0.12 µs
     # per node (sort included) on benchmarks/engine.py's 800,000 nodes, against a set of
-    # visited nodes and a dict of gradients in progress (no per-node method call is left).
+    # visited nodes and a dict of gradients in progress (a set and a dict operation per node).
     with _ONE_AT_A_TIME:
         kept: dict[Any, Any] = {}
         try:
