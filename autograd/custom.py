@@ -26,14 +26,16 @@ every node in reverse topological order after ``root.grad = 1.0`` gives
 stored: the step is made from the row's local derivatives when it is asked
 for, so graphs stay free of reference cycles.
 
-This module imports nothing from ``autograd`` (nodes are duck-typed), so the
-backward loops can import it.
+This module imports only the table's registry (:mod:`autograd.rows`) from
+``autograd`` (nodes are duck-typed), so the backward loops can import it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+from autograd.rows import SYMBOLS, Op
 
 
 class MissingBackward(TypeError):
@@ -72,6 +74,27 @@ class Custom:
         return f"Custom({self.name!r}, closure={self.closure!r})"
 
 
+def recorded_rule(name: str, operands: tuple) -> Op | Custom | None:
+    """The rule ``Value(data, operands, name)`` records: the row named ``name`` with that many operands, else a :class:`Custom`.
+
+    None for a leaf (no operands, no name). A row that takes a constant gets its default.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"Value _op must be a str (the operation's name), got {type(name).__name__}")
+    if not operands:
+        if name:
+            raise ValueError(f"Value _op {name!r} given without operands (_children): a leaf has no operation")
+        return None
+    if not name:
+        raise ValueError("Value children given without an operation: name it, as in Value(data, (a, b), 'myop')")
+    rule = SYMBOLS.get(name)
+    if rule is not None and rule.param is not None and not rule.params:
+        rule = rule.bind(rule.param.default)
+    if rule is None or len(operands) != (rule.arity or len(operands)):
+        return Custom(name)  # the learner's own operation: its step is a closure
+    return rule
+
+
 def missing(node: Any) -> MissingBackward:
     """The error for a node with operands and no way to pass its gradient back."""
     return MissingBackward(
@@ -102,15 +125,13 @@ def step(node: Any) -> None:
         child.grad += local[i] * g
 
 
-def run_closure(node: Any, g: float, upstream: dict) -> None:
-    """Pass ``g`` = dC/d(node) of this backward pass to the operands through the node's closure.
+def run_closure(node: Any, g: float) -> tuple[list[Any], list[Any]]:
+    """Run the node's closure for ``g`` = dC/d(node): the distinct operands, and what it added to each.
 
     The closure reads ``out.grad`` and adds to each operand's ``grad``. For it
-    to pass this pass's gradient, and for its contributions to reach the
-    operands' own consumers in turn, it runs with ``node.grad = g`` and every
-    operand's ``grad`` at 0.0; what it added is then moved into ``upstream``
-    (the backward loop's gradients in progress) and the ``grad`` fields are
-    restored. An operand given twice receives both additions.
+    to pass ``g`` alone, it runs with ``node.grad = g`` and every operand's
+    ``grad`` at 0.0; what it added is read off and every ``grad`` restored. An
+    operand given twice receives both additions.
     """
     closure = node._rule.closure
     if closure is None:
@@ -123,12 +144,12 @@ def run_closure(node: Any, g: float, upstream: dict) -> None:
     node.grad = g
     try:
         closure()
-        for u in operands:
-            upstream[u] = upstream.get(u, 0.0) + u.grad
+        added = [u.grad for u in operands]
     finally:
         node.grad = total
         for u, grad in zip(operands, saved):
             u.grad = grad
+    return operands, added
 
 
 def probed_partials(node: Any) -> tuple[float, ...]:
@@ -137,14 +158,13 @@ def probed_partials(node: Any) -> tuple[float, ...]:
     An operand given twice has its whole derivative in its first slot (the
     closure adds both shares to one ``grad``) and 0.0 in the others.
     """
-    upstream: dict = {}
-    run_closure(node, 1.0, upstream)
+    added = dict(zip(*run_closure(node, 1.0)))
     seen: set = set()
     local = []
     for u in node._prev:
-        local.append(0.0 if u in seen else float(upstream[u]))
+        local.append(0.0 if u in seen else float(0.0 + added[u]))  # 0.0 +: a -0.0 added reads 0.0
         seen.add(u)
     return tuple(local)
 
 
-__all__ = ["Custom", "MissingBackward", "probed_partials", "run_closure", "step"]
+__all__ = ["Custom", "MissingBackward", "probed_partials", "recorded_rule", "run_closure", "step"]
