@@ -59,7 +59,6 @@ bench: $(VENV)/.test-installed
 	$(PY) benchmarks/bench.py
 
 lint: $(VENV)/.test-installed
-	$(PY) -m pip install -q ruff mypy
 	$(PY) -m ruff check autograd nn chainrule tests benchmarks notebooks
 	$(PY) -m mypy autograd nn chainrule
 
