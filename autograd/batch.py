@@ -42,6 +42,7 @@ drawing modules import graphviz): ``from autograd.batch import BatchTape``.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -213,6 +214,7 @@ class BatchTape:
         self.batched = tuple(positions)
         self.n_outputs = tape.n_outputs
         self._shared_inputs = [i for i in range(tape.n_inputs) if i not in set(positions)]
+        self._held = threading.local()
         self._compile(tape)
 
     def __repr__(self) -> str:
@@ -369,11 +371,24 @@ class BatchTape:
             raise ValueError(f"each batched input must be a 1-D sequence of the same m >= 1 numbers, got shapes {sorted(lengths)}")
         return shared, np.array(columns, dtype=float).reshape(len(columns), -1)
 
+    def _arrays(self, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """S, B and their gradients GS, GB for m examples: kept between calls, one set per thread.
+
+        At 100,000 examples B is tens of megabytes; a fresh array each call is memory the
+        system must map and zero again, page by page (it doubled the time of a step).
+        """
+        held = getattr(self._held, "arrays", None)
+        if held is None or held[1].shape[1] != m:
+            n = len(self._S0)
+            held = (np.empty(n), np.empty((self._n_batched, m)), np.empty(n), np.empty((self._n_batched, m)))
+            self._held.arrays = held
+        return held
+
     def _forward(self, shared: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, list]:
-        S = self._S0.copy()
-        S[self._shared_at] = shared
         m = rows.shape[1] if len(self.batched) else 1
-        B = np.empty((self._n_batched, m))
+        S, B, _, _ = self._arrays(m)
+        S[:] = self._S0
+        S[self._shared_at] = shared
         B[: len(self.batched)] = rows
         saved = []
         with np.errstate(all="ignore"):  # IEEE results (inf, nan) as the float rules; domain errors raise
@@ -390,7 +405,9 @@ class BatchTape:
     def _run(self, shared: np.ndarray, rows: np.ndarray, seed: Any, watched: list | None) -> tuple:
         S, B, saved = self._forward(shared, rows)
         m = B.shape[1]
-        GS, GB = np.zeros_like(S), np.zeros_like(B)
+        _, _, GS, GB = self._arrays(m)
+        GS.fill(0.0)
+        GB.fill(0.0)
         seeds = [seed] if self.n_outputs is None else _several(seed, self.n_outputs)
         for k, ((p, is_batched), s) in enumerate(zip(self._outputs, seeds)):
             s = _real_array(s, f"seed {k}").astype(float)
@@ -406,7 +423,7 @@ class BatchTape:
         if watched is not None:
             watched[:] = [self._per_example(S, B, slot, m) for slot in self._watched]
         values = [self._per_example(S, B, slot, m) for slot in self._outputs]
-        return (values[0] if self.n_outputs is None else tuple(values)), GS[self._shared_at], GB[: len(self.batched)]
+        return (values[0] if self.n_outputs is None else tuple(values)), GS[self._shared_at], GB[: len(self.batched)].copy()
 
     @staticmethod
     def _per_example(S: np.ndarray, B: np.ndarray, slot: tuple[int, bool], m: int) -> np.ndarray:

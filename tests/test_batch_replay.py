@@ -254,3 +254,37 @@ def test_a_shared_only_computation_is_counted_once_per_example_in_the_gradient()
     assert values.tolist() == [7.5, 10.5, 16.5]
     assert grads[0] == pytest.approx((1.0 + 2.0 + 4.0) / 3 + 3.0, rel=1e-15)
     assert grads[1].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_a_batch_tape_keeps_its_arrays_per_thread_and_never_hands_them_out():
+    """Runs reuse S, B and their gradients between calls (one set per thread); results are copies."""
+    import threading
+
+    model = MLP(3, [5, 1], activation="relu", seed=4)
+    batch, params = _one_example_tape(model, "mse", 1)
+    weights = [p.data for p in params]
+    rng = random.Random(8)
+    data = {k: np.array([[rng.uniform(-1, 1) for _ in range(4)] for _ in range(3000)]) for k in range(3)}
+    alone = {k: batch.value_and_grad_rows(weights, rows, seed=1.0 / 3000) for k, rows in data.items()}
+    first = batch.value_and_grad_rows(weights, data[0])
+    kept = [a.copy() for a in first]
+    batch.value_and_grad_rows(weights, -data[0])  # the same m: the same arrays inside
+    assert all(np.array_equal(a, b) for a, b in zip(first, kept))
+
+    found, errors = {}, []
+
+    def run(k):  # three threads, three data sets of the same m
+        try:
+            for _ in range(30):
+                found[k] = batch.value_and_grad_rows(weights, data[k], seed=1.0 / 3000)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in data]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    for k in data:
+        assert all(np.array_equal(a, b) for a, b in zip(found[k], alone[k]))
