@@ -50,7 +50,7 @@ score: $(VENV)/.notebooks-installed
 notebooks: $(VENV)/.notebooks-installed system-dot
 	$(PY) notebooks/export_html.py --out build/notebooks notebooks/*.ipynb
 
-# 100,000 random graphs against PyTorch float64, inputs from the extremes (about 10 minutes);
+# 100,000 random graphs against PyTorch float64, inputs from the extremes (2 to 4 minutes);
 # it exits 1 and prints each disagreement it cannot name (see tests/fuzz_graphs.py).
 fuzz: $(VENV)/.test-installed
 	$(PY) tests/fuzz_graphs.py --graphs 100000
