@@ -186,13 +186,19 @@ def _one_side_not_finite(entry: str) -> bool:
     return not (math.isfinite(a) and math.isfinite(b))
 
 
-def _overflows(program, point: list[float]) -> bool:
-    """Whether a value, a gradient, or a node of a gradient's graph is infinite (from finite inputs or not)."""
+def _graph_and_gradient_graphs(program, point: list[float]) -> list[Value]:
+    """Every node of the program's graph at ``point`` and of its gradients' graphs (``create_graph=True``)."""
     xs = [Value(x) for x in point]
     out = program(xs)
     out.backward(create_graph=True)
     nodes = topological_order(out)
     nodes += [n for x in xs if isinstance(x.grad, Value) for n in topological_order(x.grad)]
+    return nodes
+
+
+def _overflows(program, point: list[float]) -> bool:
+    """Whether a value, a gradient, or a node of a gradient's graph is infinite (from finite inputs or not)."""
+    nodes = _graph_and_gradient_graphs(program, point)
     return any(math.isinf(n.data) or (isinstance(n.grad, Value) and math.isinf(n.grad.data)) for n in nodes)
 
 
@@ -225,12 +231,7 @@ def _arbiter(program, point: list[float], found: list[str]) -> str | None:
 def _underflows(program, point: list[float]) -> bool:
     """Whether a quotient, product, log or square root of finite nonzero operands, or its local
     derivative, underflows below the normal floats, in the graph or in a gradient's graph."""
-    xs = [Value(x) for x in point]
-    out = program(xs)
-    out.backward(create_graph=True)
-    nodes = topological_order(out)
-    nodes += [n for x in xs if isinstance(x.grad, Value) for n in topological_order(x.grad)]
-    for node in nodes:
+    for node in _graph_and_gradient_graphs(program, point):
         operands = [p.data for p in node.parents]
         if node.rule is None or node.rule.name not in ("mul", "div", "log", "sqrt"):
             continue
